@@ -1,0 +1,1 @@
+"""vrambot's front ends: the command line and the Discord and Slack adapters (no domain logic here)."""

@@ -1,0 +1,50 @@
+"""The `vrambot` command: a click group whose subcommands load on first use.
+
+Each subcommand lives in its own module (``LAZY_COMMANDS``) so that `vrambot ask` does not import
+discord.py, slack-bolt or MkDocs, and starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "estimate": ("bot.commands.estimate", "Estimate the memory and speed of a model on a GPU."),
+    "models": ("bot.commands.catalog", "List the models in the catalog."),
+    "gpus": ("bot.commands.catalog", "List the GPUs in the catalog."),
+    "ask": ("bot.commands.ask", "Answer a question in English or Spanish."),
+    "discord": ("bot.discord_bot.cli", "Run the Discord bot (needs DISCORD_TOKEN)."),
+    "slack": ("bot.slack_bot.cli", "Run the Slack app (needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN)."),
+    "serve": ("bot.serve", "Run every bot whose tokens are set, in one process."),
+    "site": ("bot.commands.site", "Build or serve the reference site."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when that subcommand runs or shows help."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(LAZY_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in LAZY_COMMANDS:
+            return None
+        module = importlib.import_module(LAZY_COMMANDS[cmd_name][0])
+        command: Any = getattr(module, cmd_name.replace("-", "_"))
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{LAZY_COMMANDS[cmd_name][0]}.{cmd_name} is not a click command")
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_text) for name, (_module, help_text) in sorted(LAZY_COMMANDS.items())]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(package_name="vrambot")
+def main() -> None:
+    """vrambot: can my GPU run, or train, this model? Answers in English and Spanish."""

@@ -1,0 +1,1 @@
+"""Subcommands of the `vrambot` command line, one module each."""

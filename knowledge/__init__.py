@@ -1,0 +1,27 @@
+"""vrambot's single source of knowledge: the catalog, the estimator and question answering.
+
+Nothing here imports a chat platform or a web framework; the estimator does no I/O.
+"""
+
+from knowledge.answer import Answer, Query
+from knowledge.catalog import Catalog, Gpu, Model, SeedRow, load_catalog
+from knowledge.errors import CatalogError, InvalidQuery, KnowledgeError, UnknownGpu, UnknownModel
+from knowledge.job import Estimate, Job, Memory
+
+__all__ = [
+    "Answer",
+    "Catalog",
+    "CatalogError",
+    "Estimate",
+    "Gpu",
+    "InvalidQuery",
+    "Job",
+    "KnowledgeError",
+    "Memory",
+    "Model",
+    "Query",
+    "SeedRow",
+    "UnknownGpu",
+    "UnknownModel",
+    "load_catalog",
+]

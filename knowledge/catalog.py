@@ -28,7 +28,7 @@ from knowledge.architecture import Architecture
 from knowledge.errors import CatalogError, UnknownGpu, UnknownModel
 
 DATA_DIR = Path(__file__).parent / "data"
-_ID = r"^[a-z0-9]+(-[a-z0-9.]+)*$"
+_ID = r"^[a-z0-9][a-z0-9.]*(-[a-z0-9.]+)*$"  # "qwen2.5-7b": dots allowed after the first character
 
 
 class _Frozen(BaseModel):

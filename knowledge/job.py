@@ -39,7 +39,7 @@ class Job(_Frozen):
     precision: str | None = None  # weights precision; None: fp16/bf16 inference, mixed bf16 training, nf4 QLoRA
     context_tokens: int | None = None  # None: 4096 (or the model's maximum) for inference, 2048 for training
     batch: int = Field(default=1, ge=1, le=4096)
-    runtime: Runtime = "transformers"
+    runtime: Runtime | None = None  # None: llama.cpp for GGUF precisions, else transformers
     optimizer: Optimizer = "adamw"
     lora_rank: int = Field(default=16, ge=1, le=4096)
     checkpointing: bool | None = None  # None: on for LoRA and QLoRA, off for full training

@@ -44,6 +44,8 @@ class Model(_Frozen):
     aliases: tuple[str, ...] = ()
     params_official: PositiveInt  # the count its authors publish (total, all experts)
     params_active_official: PositiveInt | None = None  # MoE: published active count
+    # True where the vendor's active count leaves out the input embedding table (DeepSeek); Mistral counts it.
+    params_active_excludes_embeddings: bool = False
     architecture: Architecture
     source: str  # URL of the config.json (or paper) the architecture comes from
     notes: str = ""

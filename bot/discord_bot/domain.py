@@ -1,0 +1,52 @@
+"""The adapter's only door into the domain: build a :class:`Query` from slash-command options, or pass
+free text to ``knowledge.ask``. Nothing here decides an answer."""
+
+from __future__ import annotations
+
+import knowledge
+from knowledge.answer import Answer, Intent, Query
+from knowledge.i18n import Language
+from knowledge.job import Task
+
+
+def ask(question: str, previous: Answer | None) -> Answer:
+    """A free-text question, understood in context of the conversation's previous answer."""
+    return knowledge.ask(question, previous=previous)
+
+
+def command_text(command: str, options: dict[str, object]) -> str:
+    """The slash command as the user typed it ("/fit model:llama-2-7b gpu:rtx-4060")."""
+    parts = [f"/{command}"] + [f"{name}:{value}" for name, value in options.items() if value is not None]
+    return " ".join(parts)
+
+
+def run_query(
+    intent: Intent,
+    language: Language,
+    command: str,
+    *,
+    model: str | None = None,
+    gpu: str | None = None,
+    task: Task | None = None,
+    precision: str | None = None,
+    context: int | None = None,
+) -> Answer:
+    """The answer to a slash command: a :class:`Query` with the options, answered by ``knowledge``."""
+    options: dict[str, object] = {
+        "model": model,
+        "gpu": gpu,
+        "task": task,
+        "precision": precision,
+        "context": context,
+    }
+    query = Query(
+        text=command_text(command, options),
+        language=language,
+        intent=intent,
+        model=model,
+        gpu=gpu,
+        task=task,
+        precision=precision,
+        context_tokens=context,
+    )
+    return knowledge.answer(query)

@@ -1,0 +1,124 @@
+"""Questions asked by mentioning the bot, or in a DM: answered in a thread, follow-ups in context.
+
+In a server channel the bot starts a thread from the question and answers there; inside a thread it
+replies in the thread; in a DM it replies in the DM. Each thread (or DM) remembers its previous answer
+so that "what about a 3090?" is understood. Without the privileged Message Content intent Discord only
+delivers the text of messages that mention the bot, so follow-ups mention it too; with the intent
+(``DISCORD_MESSAGE_CONTENT``), un-mentioned messages in a thread the bot is answering in are answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import TYPE_CHECKING, Literal
+
+import discord
+
+from bot.discord_bot import domain, limits, render
+from bot.discord_bot.messages import t
+from knowledge.answer import Answer
+
+if TYPE_CHECKING:
+    from bot.discord_bot.client import VramBot
+
+log = logging.getLogger("vrambot.discord")
+THREAD_ARCHIVE_MINUTES: Literal[60, 1440, 4320, 10080] = 1440  # a day
+
+
+def conversation_key(channel: discord.abc.Messageable) -> str | None:
+    """The memory key of a conversation: a thread or a DM (None elsewhere)."""
+    if isinstance(channel, discord.Thread):
+        return f"thread:{channel.id}"
+    if isinstance(channel, discord.DMChannel):
+        return f"dm:{channel.id}"
+    return None
+
+
+def thread_name(question: str) -> str:
+    return limits.truncate(limits.one_line(question), limits.THREAD_NAME) or "vrambot"
+
+
+class MentionHandler:
+    """Answers mentions, DMs and follow-ups for one :class:`VramBot`."""
+
+    def __init__(self, bot: VramBot) -> None:
+        self._bot = bot
+
+    def question_of(self, message: discord.Message) -> str | None:
+        """The question in ``message`` when it is addressed to the bot, else None."""
+        me = self._bot.client.user
+        if me is None or message.author.bot or message.author.id == me.id:
+            return None
+        mentioned = any(user.id == me.id for user in message.mentions)
+        is_dm = isinstance(message.channel, discord.DMChannel)
+        key = conversation_key(message.channel)
+        follow_up = (
+            self._bot.settings.message_content
+            and isinstance(message.channel, discord.Thread)
+            and key is not None
+            and key in self._bot.memory
+        )
+        if not (mentioned or is_dm or follow_up):
+            return None
+        return re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
+
+    async def handle(self, message: discord.Message) -> None:
+        question = self.question_of(message)
+        if question is None:
+            return
+        try:
+            await self._answer(message, question)
+        except Exception as error:  # the bot must outlive any failure while answering one message
+            log.error(
+                "message %s in channel %s failed: %s: %s",
+                message.id,
+                message.channel.id,
+                type(error).__name__,
+                error,
+                exc_info=error,
+            )
+            await self._apologize(message)
+
+    async def _answer(self, message: discord.Message, question: str) -> None:
+        key = conversation_key(message.channel)
+        previous = self._bot.memory.get(key) if key else None
+        answer: Answer = await asyncio.to_thread(domain.ask, question, previous)
+        notice = self._bot.cooldown_notice(message.author.id, answer.language)
+        if notice is not None:
+            await message.reply(embed=render.to_embed(render.notice_embed(notice)), mention_author=False)
+            return
+        embed = render.to_embed(render.answer_embed(answer))
+        if key is not None:  # a thread or a DM: answer right there
+            await message.reply(embed=embed, mention_author=False)
+        else:
+            thread = await self._start_thread(message, question)
+            if thread is None:
+                await message.reply(embed=embed, mention_author=False)
+                return
+            await thread.send(embed=embed)
+            key = conversation_key(thread)
+        if key is not None and answer.error is None:
+            self._bot.memory.put(key, answer)
+        log.info("message %s answered (%s)", message.id, answer.error or answer.intent)
+
+    async def _start_thread(self, message: discord.Message, question: str) -> discord.Thread | None:
+        """A thread started from the question, or None where threads cannot be created (no permission)."""
+        if message.guild is None:
+            return None
+        try:
+            return await message.create_thread(name=thread_name(question), auto_archive_duration=THREAD_ARCHIVE_MINUTES)
+        except discord.HTTPException as error:
+            log.warning("message %s: cannot start a thread (%s); replying in the channel", message.id, error.status)
+            return None
+
+    async def _apologize(self, message: discord.Message) -> None:
+        text = t("en", "reply.apology", ref=message.id)
+        try:
+            await message.reply(
+                embed=render.to_embed(render.notice_embed(text, colour=render.COLOURS["error"])),
+                mention_author=False,
+            )
+        except discord.HTTPException as failure:
+            log.warning("message %s: could not send the apology (%s)", message.id, failure.status)

@@ -212,6 +212,7 @@ def _training_memory(job: Job, precision: Precision) -> tuple[Memory, list[Assum
         job.batch,
         checkpointing=bool(job.checkpointing),
         flash_attention=job.flash_attention,
+        chunked_loss=job.chunked_loss,
     )
     notes = [_assume("assume.training", seq=job.context_tokens, batch=job.batch)]
     if job.task in ("lora", "qlora"):
@@ -245,6 +246,7 @@ def _training_memory(job: Job, precision: Precision) -> tuple[Memory, list[Assum
         )
     notes.append(_assume("assume.checkpointing_on" if job.checkpointing else "assume.checkpointing_off"))
     notes.append(_assume("assume.flash_on" if job.flash_attention else "assume.flash_off"))
+    notes.append(_assume("assume.loss_chunked" if job.chunked_loss else "assume.loss_full", chunks=mem.LOSS_CHUNKS))
     overhead = mem.CUDA_CONTEXT_BYTES + int(mem.ALLOCATOR_RESERVE * (weights + gradients + optimizer + activations))
     memory = Memory(
         weights_bytes=weights,

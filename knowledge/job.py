@@ -44,6 +44,7 @@ class Job(_Frozen):
     lora_rank: int = Field(default=16, ge=1, le=4096)
     checkpointing: bool | None = None  # None: on for LoRA and QLoRA, off for full training
     flash_attention: bool = True
+    chunked_loss: bool = True  # training: chunked/fused cross-entropy (torchtune, Liger, Unsloth) vs a plain loss
     kv_precision: str | None = None  # None: the weights' 16-bit type
     gpu: Gpu | None = None
     gpus: int = Field(default=1, ge=1, le=4096)

@@ -86,22 +86,37 @@ def training_layer_activation_bytes(arch: Architecture, seq: int, batch: int, *,
     return int(total)
 
 
-def training_activation_bytes(
-    arch: Architecture, seq: int, batch: int, *, checkpointing: bool, flash_attention: bool
-) -> int:
-    """All training activations, logits included.
+LOSS_CHUNKS = 8  # chunked cross-entropy: torchtune's num_output_chunks; Liger and Unsloth fuse it likewise
 
-    With activation checkpointing each layer keeps only its input (2h bytes per token) and one layer at a
-    time is recomputed during the backward pass. Logits are kept in 16-bit and upcast to fp32 for the loss
-    (6 bytes per vocabulary entry per token).
+
+def loss_bytes(arch: Architecture, seq: int, batch: int, *, chunked_loss: bool) -> int:
+    """Logits and the loss at the end of the forward pass.
+
+    Chunked (fused) cross-entropy computes the output head and the fp32 loss a slice of tokens at a time
+    (16-bit logits and their fp32 upcast for 1/8 of the tokens). A plain loss keeps the 16-bit logits of
+    every token, their fp32 upcast and the fp32 log-softmax saved for the backward pass (10 bytes per
+    vocabulary entry per token), which dominates for 128k-256k vocabularies.
+    """
+    elements = batch * seq * arch.vocab_size
+    if chunked_loss:
+        return int(elements * (HALF + 4) / LOSS_CHUNKS)
+    return int(elements * (HALF + 4 + 4))
+
+
+def training_activation_bytes(
+    arch: Architecture, seq: int, batch: int, *, checkpointing: bool, flash_attention: bool, chunked_loss: bool
+) -> int:
+    """The peak of training activations, logits included.
+
+    Without checkpointing every layer keeps its activations until its backward pass, and the loss comes on
+    top. With activation checkpointing each layer keeps only its input (2h bytes per token); the peak is then
+    those inputs plus the larger of the loss phase and one layer being recomputed in the backward pass.
     """
     layer = training_layer_activation_bytes(arch, seq, batch, flash_attention=flash_attention)
+    loss = loss_bytes(arch, seq, batch, chunked_loss=chunked_loss)
     if checkpointing:
-        body = arch.layers * batch * seq * arch.hidden_size * HALF + layer
-    else:
-        body = arch.layers * layer
-    logits = batch * seq * arch.vocab_size * (HALF + 4)
-    return int(body + logits)
+        return int(arch.layers * batch * seq * arch.hidden_size * HALF + max(layer, loss))
+    return int(arch.layers * layer + loss)
 
 
 def lora_params(arch: Architecture, rank: int) -> int:

@@ -158,9 +158,9 @@ def weight_bytes(arch: Architecture, precision: Precision) -> int:
 
 
 def largest_matrix_params(arch: Architecture) -> int:
-    """The largest single linear weight (what a quantized layer dequantizes at once)."""
+    """The largest quantized linear weight (what a quantized layer dequantizes at once)."""
     h = arch.hidden_size
     ffn = arch.intermediate_size if arch.moe is None else max(
         arch.moe.expert_intermediate_size, arch.intermediate_size if arch.moe.dense_layers else 0
     )
-    return max(h * ffn, h * arch.attention_heads * arch.head_dim, arch.vocab_size * h)
+    return max(h * ffn, h * arch.attention_heads * arch.head_dim)  # embeddings and head stay 16-bit

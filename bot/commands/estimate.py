@@ -41,6 +41,7 @@ def build_job(
     lora_rank: int = 16,
     checkpointing: bool | None = None,
     flash_attention: bool = True,
+    chunked_loss: bool = True,
     kv_precision: str | None = None,
     zero: int | None = None,
     training_tokens: int | None = None,
@@ -58,6 +59,7 @@ def build_job(
         "lora_rank": lora_rank,
         "checkpointing": checkpointing,
         "flash_attention": flash_attention,
+        "chunked_loss": chunked_loss,
         "kv_precision": kv_precision,
         "gpu": catalog.find_gpu(gpu) if gpu else None,
         "gpus": gpus,
@@ -154,6 +156,9 @@ def _print(result: Estimate) -> None:
     "--checkpointing/--no-checkpointing", default=None, help="Activation checkpointing (default: on for LoRA/QLoRA)."
 )
 @click.option("--flash-attention/--no-flash-attention", default=True, show_default=True)
+@click.option(
+    "--chunked-loss/--no-chunked-loss", default=True, show_default=True, help="Training: chunked cross-entropy."
+)
 @click.option("--kv-precision", help="fp16, bf16, fp8, q8_0, q4_0 (default: 16-bit).")
 @click.option("--zero", type=click.IntRange(0, 3), help="ZeRO stage when training on several GPUs (default 3).")
 @click.option("--training-tokens", type=int, help="Tokens to train on, for the training time.")
@@ -171,6 +176,7 @@ def estimate(
     lora_rank: int,
     checkpointing: bool | None,
     flash_attention: bool,
+    chunked_loss: bool,
     kv_precision: str | None,
     zero: int | None,
     training_tokens: int | None,
@@ -196,6 +202,7 @@ def estimate(
             lora_rank=lora_rank,
             checkpointing=checkpointing,
             flash_attention=flash_attention,
+            chunked_loss=chunked_loss,
             kv_precision=kv_precision,
             zero=zero,
             training_tokens=training_tokens,

@@ -1,0 +1,227 @@
+"""The Slack app: a slack-bolt ``AsyncApp`` that answers ``/vram``, mentions and direct messages.
+
+It holds no domain logic: each question goes to ``knowledge.ask(question, previous=...)`` and the
+``Answer`` is laid out by :mod:`bot.slack_bot.render`.
+
+- ``/vram <question>``: acknowledged at once, then answered through the command's ``response_url``:
+  in the channel, except help and usage errors, which only the asker sees.
+- ``@vrambot <question>`` in a channel, or any message in a DM: answered in the thread of that
+  message; a later turn in the same thread is read as a follow-up of the previous one.
+- Each event is answered once (deduplicated by ``event_id`` and by message); a failure is logged with
+  the event id, the user gets a short apology in their language, and the app keeps running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack_bot.dedupe import Deduper
+from bot.slack_bot.incoming import question_text
+from bot.slack_bot.memory import ConversationMemory, ThreadKey
+from bot.slack_bot.render import OPEN_SITE_ACTION, SlackMessage, error_message, render
+from bot.slack_bot.settings import SlackSettings
+from knowledge.answer import Answer
+
+log = logging.getLogger("vrambot.slack")
+
+AskFn = Callable[[str, Answer | None], Answer]
+COMMAND = "/vram"
+RATE_LIMIT_RETRIES = 3
+
+
+def knowledge_ask(question: str, previous: Answer | None) -> Answer:
+    """``knowledge.ask``, imported on first use (the import loads the catalog)."""
+    from knowledge import ask
+
+    return ask(question, previous=previous)
+
+
+def make_client(settings: SlackSettings) -> AsyncWebClient:
+    """The Web API client: the bot token, ``SLACK_API_URL``, and retries on 429 (honouring Retry-After)."""
+    token = settings.bot_token.get_secret_value() if settings.bot_token is not None else None
+    client = AsyncWebClient(
+        token=token, base_url=settings.api_url, logger=logging.getLogger("vrambot.slack.api")
+    )
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
+    return client
+
+
+class SlackBot:
+    """The Bolt app with its listeners, its event deduplication and its per-thread memory."""
+
+    def __init__(self, settings: SlackSettings, *, ask: AskFn = knowledge_ask) -> None:
+        self.settings = settings
+        self._ask = ask
+        self.seen = Deduper()
+        self.memory: ConversationMemory[Answer] = ConversationMemory()
+        secret = settings.signing_secret.get_secret_value() if settings.signing_secret is not None else ""
+        self.app = AsyncApp(
+            name="vrambot",
+            client=make_client(settings),
+            signing_secret=secret,
+            logger=logging.getLogger("vrambot.slack.bolt"),
+        )
+        self.app.middleware(self._dedupe_events)
+        self.app.command(COMMAND)(self._on_command)
+        self.app.event("app_mention")(self._on_mention)
+        self.app.event("message")(self._on_message)
+        self.app.action(OPEN_SITE_ACTION)(self._on_open_site)
+        self.app.error(self._on_error)
+
+    # ---- listeners -------------------------------------------------------------------------------
+
+    async def _dedupe_events(
+        self, req: AsyncBoltRequest, resp: BoltResponse, body: dict[str, Any], next: Callable[[], Any]
+    ) -> BoltResponse:
+        """Let an event's first delivery through; acknowledge repeats (Slack's retries) without answering."""
+        event_id = body.get("event_id")
+        if isinstance(event_id, str) and not self.seen.claim(f"event:{event_id}"):
+            retry = (req.headers.get("x-slack-retry-num") or ["-"])[0]
+            log.info("event %s already taken (retry %s); not answering it again", event_id, retry)
+            return BoltResponse(status=200, body="")
+        await next()
+        return resp
+
+    async def _on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        ref = f"command {command.get('trigger_id', '?')}"
+        trigger = command.get("trigger_id")
+        if isinstance(trigger, str) and not self.seen.claim(f"command:{trigger}"):
+            log.info("%s already taken; not answering it again", ref)
+            return
+        text = question_text(str(command.get("text", "")))
+        try:
+            answer = await self._answer(text or "help", None)
+        except Exception:
+            log.exception("could not answer %s", ref)
+            await self._respond(respond, error_message("en"), ephemeral=True, ref=ref)
+            return
+        ephemeral = answer.intent == "help" or answer.error is not None
+        await self._respond(respond, render(answer), ephemeral=ephemeral, ref=ref)
+
+    async def _on_mention(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        await self._answer_in_thread(event, body, client, context, direct=False)
+
+    async def _on_message(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        """Direct messages only; in channels vrambot answers when mentioned (``app_mention``)."""
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        await self._answer_in_thread(event, body, client, context, direct=True)
+
+    async def _on_open_site(self, ack: AsyncAck) -> None:
+        """The site button is a link; Slack still sends the click, which only needs acknowledging."""
+        await ack()
+
+    async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        ref = body.get("event_id") or (body.get("trigger_id") if isinstance(body, dict) else None) or "?"
+        log.error("unhandled error for event %s: %s", ref, type(error).__name__, exc_info=error)
+
+    # ---- answering -------------------------------------------------------------------------------
+
+    async def _answer(self, question: str, previous: Answer | None) -> Answer:
+        """Ask the knowledge package off the event loop, so that acks never wait behind an answer."""
+        return await asyncio.to_thread(self._ask, question, previous)
+
+    async def _answer_in_thread(
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        *,
+        direct: bool,
+    ) -> None:
+        event_id = str(body.get("event_id", "?"))
+        channel, ts = str(event.get("channel", "")), str(event.get("ts", ""))
+        if not channel or not ts:
+            return
+        message_key = f"message:{channel}:{ts}"  # a DM that mentions vrambot can arrive twice
+        if not self.seen.claim(message_key):
+            return
+        team = str(context.team_id or body.get("team_id") or "")
+        thread_ts = str(event.get("thread_ts") or ts)
+        thread = ThreadKey(team, channel, thread_ts)
+        dm = ThreadKey(team, channel, "") if direct else None
+        previous = self.memory.get(thread)
+        if previous is None and dm is not None and "thread_ts" not in event:
+            previous = self.memory.get(dm)  # a new DM message continues the DM's last question
+        text = question_text(str(event.get("text", "")), context.bot_user_id)
+        language = previous.language if previous is not None else "en"
+        try:
+            answer = await self._answer(text or "help", previous)
+        except Exception:
+            log.exception("could not answer event %s", event_id)
+            await self._post(client, channel, thread_ts, error_message(language), ref=event_id)
+            return
+        if await self._post(client, channel, thread_ts, render(answer), ref=event_id):
+            self.memory.put(thread, answer)
+            if dm is not None:
+                self.memory.put(dm, answer)
+        else:  # let a retry from Slack try again
+            self.seen.release(message_key)
+            self.seen.release(f"event:{event_id}")
+
+    async def _post(
+        self, client: AsyncWebClient, channel: str, thread_ts: str, message: SlackMessage, *, ref: str
+    ) -> bool:
+        try:
+            await client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                text=message.text,
+                blocks=message.blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except Exception as error:
+            log.error("could not post the answer to event %s: %s", ref, _describe(error))
+            return False
+        return True
+
+    async def _respond(
+        self, respond: AsyncRespond, message: SlackMessage, *, ephemeral: bool, ref: str
+    ) -> bool:
+        try:
+            result = await respond(
+                text=message.text,
+                blocks=message.blocks,
+                response_type="ephemeral" if ephemeral else "in_channel",
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except Exception as error:
+            log.error("could not send the answer to %s: %s", ref, _describe(error))
+            return False
+        if result.status_code != 200:
+            log.error("could not send the answer to %s: response_url answered %s", ref, result.status_code)
+            return False
+        return True
+
+
+def _describe(error: Exception) -> str:
+    """An error in one line, without request headers (which carry the token)."""
+    response = getattr(error, "response", None)
+    data = getattr(response, "data", None)
+    if isinstance(data, dict) and "error" in data:
+        return f"{type(error).__name__}: {data['error']} (HTTP {getattr(response, 'status_code', '?')})"
+    return f"{type(error).__name__}: {error}"
+
+
+def build_app(settings: SlackSettings, *, ask: AskFn = knowledge_ask) -> AsyncApp:
+    """The Bolt app for ``settings`` (the Web API at ``settings.api_url``)."""
+    return SlackBot(settings, ask=ask).app

@@ -203,8 +203,12 @@ class Catalog:
             return None
         if key in names:
             return names[key]
-        match = process.extractOne(key, names.keys(), scorer=fuzz.ratio, score_cutoff=90)
-        return names[match[0]] if match else None
+        # A fuzzy match may fix letters, never numbers: "rtx 3060 6gb" is not the RTX 2060 6GB.
+        digits = re.findall(r"\d+", key)
+        for candidate, _score, _ in process.extract(key, names.keys(), scorer=fuzz.ratio, score_cutoff=85, limit=5):
+            if re.findall(r"\d+", candidate) == digits:
+                return names[candidate]
+        return None
 
     @staticmethod
     def suggest(name: str, names: dict[str, str], by_id: dict[str, Any], limit: int = 3) -> tuple[str, ...]:

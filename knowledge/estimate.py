@@ -259,11 +259,11 @@ def _training_memory(job: Job, precision: Precision) -> tuple[Memory, list[Assum
     return memory, notes
 
 
-def _per_gpu(job: Job, memory: Memory) -> tuple[Memory, int]:
-    """The job split over ``job.gpus``: what each GPU holds, and the whole job (summed over GPUs)."""
+def _per_gpu(job: Job, memory: Memory) -> Memory:
+    """What each of ``job.gpus`` GPUs holds when the job is split across them."""
     n = job.gpus
     if n == 1:
-        return memory, memory.total_bytes
+        return memory
     arch = job.model.architecture
     if job.task in TRAINING_TASKS:
         stage = job.zero_stage or 0
@@ -278,15 +278,29 @@ def _per_gpu(job: Job, memory: Memory) -> tuple[Memory, int]:
         kv = int(memory.kv_cache_bytes * kv_share)
         activations = memory.activations_bytes // n
         gradients = optimizer = 0
-    share = Memory(
+    overhead = mem.CUDA_CONTEXT_BYTES + int(
+        mem.ALLOCATOR_RESERVE * (weights + kv + activations + gradients + optimizer)
+    ) if job.runtime != "llama.cpp" else memory.overhead_bytes
+    return Memory(
         weights_bytes=weights,
         kv_cache_bytes=kv,
         activations_bytes=activations,
         gradients_bytes=gradients,
         optimizer_bytes=optimizer,
-        overhead_bytes=memory.overhead_bytes,
+        overhead_bytes=overhead,
     )
-    return share, share.total_bytes * n
+
+
+def _times(share: Memory, n: int) -> Memory:
+    """The whole job: every GPU's share added up (replicated parts count once per GPU)."""
+    return Memory(
+        weights_bytes=share.weights_bytes * n,
+        kv_cache_bytes=share.kv_cache_bytes * n,
+        activations_bytes=share.activations_bytes * n,
+        gradients_bytes=share.gradients_bytes * n,
+        optimizer_bytes=share.optimizer_bytes * n,
+        overhead_bytes=share.overhead_bytes * n,
+    )
 
 
 def _speed(job: Job, memory: Memory, notes: list[Assumption]) -> dict[str, Any]:
@@ -339,8 +353,8 @@ def estimate(job: Job) -> Estimate:
         memory, notes = _training_memory(resolved, precision)
     else:
         memory, notes = _inference_memory(resolved, precision)
-    share, total = _per_gpu(resolved, memory)
-    whole = memory.model_copy(update={"overhead_bytes": memory.overhead_bytes + (total - memory.total_bytes)})
+    share = _per_gpu(resolved, memory)
+    whole = memory if resolved.gpus == 1 else _times(share, resolved.gpus)
     if resolved.gpus > 1:
         key = "assume.zero" if resolved.task in TRAINING_TASKS else "assume.tensor_parallel"
         notes.append(_assume(key, gpus=resolved.gpus, stage=resolved.zero_stage or 0))

@@ -62,6 +62,7 @@ class Architecture(_Frozen):
     learned_position_embeddings: NonNegativeInt = 0
     sliding_window_tokens: PositiveInt | None = None
     sliding_window_layers: NonNegativeInt = 0  # how many layers use the sliding window
+    qk_norm: bool = False  # RMSNorm on each query and key head (Qwen3, Gemma 3): 2 x head_dim weights per layer
     moe: MoE | None = None
     mla: MLA | None = None
 
@@ -115,6 +116,8 @@ class Architecture(_Frozen):
             params += q_dim + 2 * kv_dim
         if self.attn_out_bias:
             params += h
+        if self.qk_norm:
+            params += 2 * self.head_dim
         return params
 
     def _mlp_params(self, intermediate: int) -> int:

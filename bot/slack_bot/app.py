@@ -23,14 +23,15 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack_bot.dedupe import Deduper
 from bot.slack_bot.incoming import question_text
 from bot.slack_bot.memory import ConversationMemory, ThreadKey
-from bot.slack_bot.render import OPEN_SITE_ACTION, SlackMessage, error_message, render
-from bot.slack_bot.settings import SlackSettings
+from bot.slack_bot.render import OPEN_SITE_ACTION, SlackMessage, error_message, messages, render
+from bot.slack_bot.settings import SettingsError, SlackSettings
 from knowledge.answer import Answer
 
 log = logging.getLogger("vrambot.slack")
@@ -38,6 +39,9 @@ log = logging.getLogger("vrambot.slack")
 AskFn = Callable[[str, Answer | None], Answer]
 COMMAND = "/vram"
 RATE_LIMIT_RETRIES = 3
+REJECTED_TOKEN_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type"}
+)
 
 
 def knowledge_ask(question: str, previous: Answer | None) -> Answer:
@@ -50,9 +54,7 @@ def knowledge_ask(question: str, previous: Answer | None) -> Answer:
 def make_client(settings: SlackSettings) -> AsyncWebClient:
     """The Web API client: the bot token, ``SLACK_API_URL``, and retries on 429 (honouring Retry-After)."""
     token = settings.bot_token.get_secret_value() if settings.bot_token is not None else None
-    client = AsyncWebClient(
-        token=token, base_url=settings.api_url, logger=logging.getLogger("vrambot.slack.api")
-    )
+    client = AsyncWebClient(token=token, base_url=settings.api_url, logger=logging.getLogger("vrambot.slack.api"))
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
     return client
 
@@ -71,6 +73,11 @@ class SlackBot:
             client=make_client(settings),
             signing_secret=secret,
             logger=logging.getLogger("vrambot.slack.bolt"),
+            # shown on a slash command when auth.test fails (Slack unreachable): both languages, as
+            # the question has not been read yet
+            user_facing_authorize_error_message="\n".join(
+                messages()(lang, "error.auth_unavailable") for lang in ("en", "es")
+            ),
         )
         self.app.middleware(self._dedupe_events)
         self.app.command(COMMAND)(self._on_command)
@@ -78,6 +85,22 @@ class SlackBot:
         self.app.event("message")(self._on_message)
         self.app.action(OPEN_SITE_ACTION)(self._on_open_site)
         self.app.error(self._on_error)
+
+    async def verify_token(self) -> None:
+        """Check ``SLACK_BOT_TOKEN`` with ``auth.test`` before serving.
+
+        A token Slack rejects is a :class:`SettingsError`; an unreachable Web API is only logged, since
+        Bolt calls ``auth.test`` again on the first request.
+        """
+        try:
+            await self.app.client.auth_test()
+        except SlackApiError as error:
+            code = str(error.response.get("error", "")) if error.response.status_code == 200 else ""
+            if code in REJECTED_TOKEN_ERRORS:
+                raise SettingsError("cli.token_rejected", error=code) from None
+            log.warning(messages()("en", "cli.unreachable", url=self.settings.api_url, reason=_describe(error)))
+        except Exception as error:
+            log.warning(messages()("en", "cli.unreachable", url=self.settings.api_url, reason=_describe(error)))
 
     # ---- listeners -------------------------------------------------------------------------------
 
@@ -193,9 +216,7 @@ class SlackBot:
             return False
         return True
 
-    async def _respond(
-        self, respond: AsyncRespond, message: SlackMessage, *, ephemeral: bool, ref: str
-    ) -> bool:
+    async def _respond(self, respond: AsyncRespond, message: SlackMessage, *, ephemeral: bool, ref: str) -> bool:
         try:
             result = await respond(
                 text=message.text,

@@ -8,19 +8,15 @@ import contextlib
 import click
 
 from bot.slack_bot.logs import configure_logging
-from bot.slack_bot.settings import SettingsError, load_settings
+from bot.slack_bot.settings import SettingsError, load_settings, operator_language
 
 LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False)
 
 
 @click.command("slack")
-@click.option(
-    "--http", "http_mode", is_flag=True, help="Serve Slack's HTTP requests (needs SLACK_SIGNING_SECRET)."
-)
+@click.option("--http", "http_mode", is_flag=True, help="Serve Slack's HTTP requests (needs SLACK_SIGNING_SECRET).")
 @click.option("--host", default="0.0.0.0", show_default=True, help="HTTP mode: the address to listen on.")
-@click.option(
-    "--port", type=click.IntRange(0, 65535), default=3000, show_default=True, help="HTTP mode: the port."
-)
+@click.option("--port", type=click.IntRange(0, 65535), default=3000, show_default=True, help="HTTP mode: the port.")
 @click.option(
     "--health-port",
     type=click.IntRange(0, 65535),
@@ -37,15 +33,15 @@ def slack(http_mode: bool, host: str, port: int, health_port: int | None, log_le
     """
     try:
         settings = load_settings("http" if http_mode else "socket")
-    except SettingsError as error:
-        click.echo(f"vrambot slack: {error}", err=True)
-        raise SystemExit(2) from None
-    configure_logging(log_level, settings.secrets())
-    from bot.slack_bot import runtime
+        configure_logging(log_level, settings.secrets())
+        from bot.slack_bot import runtime  # slack-bolt loads only when the app runs
 
-    if http_mode:
-        coroutine = runtime.run_http(settings, host=host, port=port)
-    else:
-        coroutine = runtime.run_socket_mode(settings, health_host=host, health_port=health_port)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(coroutine)
+        if http_mode:
+            coroutine = runtime.run_http(settings, host=host, port=port)
+        else:
+            coroutine = runtime.run_socket_mode(settings, health_host=host, health_port=health_port)
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(coroutine)
+    except SettingsError as error:
+        click.echo(f"vrambot slack: {error.message(operator_language())}", err=True)
+        raise SystemExit(2) from None

@@ -129,11 +129,7 @@ def render(answer: Answer) -> SlackMessage:
 def fallback_text(answer: Answer) -> str:
     """The answer as plain mrkdwn-safe text, for notifications and clients that do not show blocks."""
     body = answer.text.strip()
-    whole = (
-        answer.title.strip()
-        if not body or body.startswith(answer.title.strip())
-        else f"{answer.title}\n{body}"
-    )
+    whole = answer.title.strip() if not body or body.startswith(answer.title.strip()) else f"{answer.title}\n{body}"
     url = safe_url(answer.url)
     suffix = f"\n{url}" if url else ""
     return escape_within(whole, MAX_FALLBACK_TEXT - len(suffix)) + suffix
@@ -167,10 +163,7 @@ def _fields(answer: Answer) -> list[Block]:
     rendered = [
         {
             "type": "mrkdwn",
-            "text": "*"
-            + escape_within(item.name, 200)
-            + "*\n"
-            + escape_within(item.value, MAX_FIELD_TEXT - 210),
+            "text": "*" + escape_within(item.name, 200) + "*\n" + escape_within(item.value, MAX_FIELD_TEXT - 210),
         }
         for item in answer.fields
     ]

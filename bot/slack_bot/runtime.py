@@ -31,9 +31,7 @@ HealthCheck = Callable[[], Awaitable[bool]]
 def health_handler(check: HealthCheck, mode: str) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def health(_request: web.Request) -> web.Response:
         ok = await check()
-        return web.json_response(
-            {"status": "ok" if ok else "unavailable", "mode": mode}, status=200 if ok else 503
-        )
+        return web.json_response({"status": "ok" if ok else "unavailable", "mode": mode}, status=200 if ok else 503)
 
     return health
 
@@ -63,9 +61,8 @@ async def _serve_until_cancelled(runner: web.AppRunner, host: str, port: int, wh
 async def run_http(settings: SlackSettings, *, host: str, port: int, ask: AskFn = knowledge_ask) -> None:
     """HTTP mode until cancelled: Slack posts signed requests to ``http://host:port/slack/events``."""
     bot = SlackBot(settings, ask=ask)
-    await _serve_until_cancelled(
-        web.AppRunner(http_web_app(bot)), host, port, f"Slack app (HTTP mode, {EVENTS_PATH})"
-    )
+    await bot.verify_token()
+    await _serve_until_cancelled(web.AppRunner(http_web_app(bot)), host, port, f"Slack app (HTTP mode, {EVENTS_PATH})")
 
 
 async def run_socket_mode(
@@ -79,6 +76,7 @@ async def run_socket_mode(
     if settings.app_token is None:
         raise ValueError("Socket Mode needs SLACK_APP_TOKEN")
     bot = SlackBot(settings, ask=ask)
+    await bot.verify_token()
     handler = AsyncSocketModeHandler(bot.app, settings.app_token.get_secret_value(), logger=log)
     health_runner: web.AppRunner | None = None
     try:

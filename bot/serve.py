@@ -1,0 +1,129 @@
+"""`vrambot serve`: run every bot whose tokens are set (Discord, Slack) in one asyncio process.
+
+- Discord runs when ``DISCORD_TOKEN`` is set (``bot.discord_bot.runner.run_bot``; its settings are the
+  ``DISCORD_*`` variables, see ``vrambot discord --help``).
+- Slack runs when ``SLACK_BOT_TOKEN`` is set: in Socket Mode with ``SLACK_APP_TOKEN``, otherwise in HTTP
+  mode with ``SLACK_SIGNING_SECRET`` on ``--port`` (``bot.slack_bot.runtime.start``).
+
+The bots share one event loop. They run until stopped; if one of them stops with an error (a rejected
+token, for instance), it is logged with the bot's name, the others are stopped, and the exit status is
+1 (2 for a setting to fix), so that a supervisor restarts the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Coroutine
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from bot.slack_bot.logs import configure_logging
+from bot.slack_bot.settings import SettingsError, SlackSettings, load_settings, operator_language
+
+log = logging.getLogger("vrambot.serve")
+
+LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False)
+Runner = Coroutine[Any, Any, None]
+
+
+class NothingToRun(SettingsError):
+    """No bot has its tokens set."""
+
+    def __init__(self) -> None:
+        super().__init__("serve.nothing")
+
+
+def slack_plan(*, host: str, port: int, health_port: int | None) -> tuple[SlackSettings, Runner] | None:
+    """The Slack app's runner when ``SLACK_BOT_TOKEN`` is set (a :class:`SettingsError` if half set)."""
+    settings = load_settings()
+    if settings.bot_token is None:
+        return None
+    if settings.app_token is None and settings.signing_secret is None:
+        raise SettingsError("serve.slack_incomplete")
+    settings = load_settings("socket" if settings.app_token is not None else "http")
+    from bot.slack_bot.runtime import start  # slack-bolt loads only when Slack runs
+
+    return settings, start(settings, http_host=host, http_port=port, health_port=health_port)
+
+
+def discord_plan() -> tuple[list[str], Runner] | None:
+    """The Discord bot's runner when ``DISCORD_TOKEN`` is set: (its secrets, the coroutine)."""
+    if not os.environ.get("DISCORD_TOKEN", "").strip():
+        return None
+    from bot.discord_bot.runner import run_bot  # discord.py loads only when Discord runs
+    from bot.discord_bot.settings import DiscordSettings
+
+    try:
+        settings = DiscordSettings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "DISCORD_" + "_".join(str(part) for part in first["loc"]).upper()
+        raise SettingsError("serve.invalid", name=name, problem=str(first["msg"])) from None
+    token = settings.token_value()
+    if token is None:
+        return None
+    return [token], run_bot(settings, token)
+
+
+async def run_all(runners: dict[str, Runner]) -> int:
+    """Run the bots together until one stops; the exit status (0 when stopped by cancellation)."""
+    tasks = {asyncio.create_task(runner, name=name): name for name, runner in runners.items()}
+    log.info("running %s", ", ".join(sorted(runners)))
+    try:
+        done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    status = 0
+    for task in done:
+        name = tasks[task]
+        error = task.exception() if not task.cancelled() else None
+        if isinstance(error, SettingsError):
+            log.error("%s: %s", name, error.message(operator_language()))
+            status = max(status, 2)
+        elif error is not None:
+            log.error("%s stopped: %s: %s", name, type(error).__name__, error)
+            status = max(status, 1)
+        else:
+            log.error("%s stopped", name)
+            status = max(status, 1)
+    return status
+
+
+@click.command("serve")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Slack HTTP mode: the address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=3000, show_default=True, help="Slack HTTP mode port.")
+@click.option("--health-port", type=click.IntRange(0, 65535), default=None, help="Slack Socket Mode: /health port.")
+@click.option("--log-level", type=LOG_LEVELS, default="INFO", show_default=True)
+def serve(host: str, port: int, health_port: int | None, log_level: str) -> None:
+    """Run every bot whose tokens are set (DISCORD_TOKEN; SLACK_BOT_TOKEN + SLACK_APP_TOKEN or
+    SLACK_SIGNING_SECRET) in one process."""
+    runners: dict[str, Runner] = {}
+    secrets: list[str] = []
+    try:
+        slack = slack_plan(host=host, port=port, health_port=health_port)
+        if slack is not None:
+            secrets += slack[0].secrets()
+            runners["slack"] = slack[1]
+        discord = discord_plan()
+        if discord is not None:
+            secrets += discord[0]
+            runners["discord"] = discord[1]
+        if not runners:
+            raise NothingToRun()
+    except SettingsError as error:
+        for runner in runners.values():
+            runner.close()
+        click.echo(f"vrambot serve: {error.message(operator_language())}", err=True)
+        raise SystemExit(2) from None
+    configure_logging(log_level, secrets)
+    status = 0
+    with contextlib.suppress(KeyboardInterrupt):
+        status = asyncio.run(run_all(runners))
+    raise SystemExit(status)

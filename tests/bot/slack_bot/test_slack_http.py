@@ -1,0 +1,282 @@
+"""The real Bolt app in HTTP mode, end to end: signed requests over HTTP in, answers to the stand-in out."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import pytest
+
+import knowledge
+from bot.slack_bot.render import render
+from tests.bot.slack_bot.conftest import HttpApp
+from tests.bot.slack_bot.payloads import (
+    CHANNEL,
+    DM_CHANNEL,
+    as_json,
+    direct_message,
+    event_callback,
+    mention,
+    new_ts,
+    signed_headers,
+    slash_command,
+)
+from tests.bot.slack_bot.standin import UNKNOWN_CHANNEL, SlackStandIn
+
+FIT_EN = "can a 4060 train a 7B?"
+FIT_ES = "¿Puede una RTX 4060 correr Llama 2 7B?"
+
+
+async def test_slash_command_is_acked_then_answered_in_the_channel(http_app: HttpApp, slack: SlackStandIn) -> None:
+    """`/vram <question>`: an empty 200 at once, then the whole answer, visible to the channel, on response_url."""
+    response = await http_app.command(FIT_EN, response_id="fit")
+    assert response.status == 200
+    await slack.wait_for(lambda: len(slack.posted) == 1)
+    posted = slack.posted[0]
+    expected = render(knowledge.ask(FIT_EN))
+    assert posted.response_id == "fit"
+    assert posted.body["response_type"] == "in_channel"
+    assert posted.body["text"] == expected.text and posted.body["blocks"] == expected.blocks
+    assert "4060" in posted.body["text"]
+
+
+@pytest.mark.parametrize("question", ["help", "", "ayuda"], ids=["help", "empty", "ayuda"])
+async def test_help_is_shown_only_to_the_asker(http_app: HttpApp, slack: SlackStandIn, question: str) -> None:
+    """`/vram help` (or nothing) answers ephemerally with what vrambot can do."""
+    await http_app.command(question, response_id="help")
+    await slack.wait_for(lambda: len(slack.posted) == 1)
+    body = slack.posted[0].body
+    assert body["response_type"] == "ephemeral"
+    assert knowledge.ask(question or "help").intent == "help"
+
+
+async def test_usage_error_is_shown_only_to_the_asker(http_app: HttpApp, slack: SlackStandIn) -> None:
+    """A question naming a GPU that does not exist gets an ephemeral answer that names the problem."""
+    question = "can a zzqx-9000 run llama 2 7b?"
+    assert knowledge.ask(question).error is not None
+    await http_app.command(question, response_id="err")
+    await slack.wait_for(lambda: len(slack.posted) == 1)
+    assert slack.posted[0].body["response_type"] == "ephemeral"
+    assert slack.posted[0].body["text"] == render(knowledge.ask(question)).text
+
+
+async def test_spanish_question_is_answered_in_spanish(http_app: HttpApp, slack: SlackStandIn) -> None:
+    """A question in Spanish gets the Spanish answer and the Spanish button."""
+    await http_app.command(FIT_ES, response_id="es")
+    await slack.wait_for(lambda: len(slack.posted) == 1)
+    body = slack.posted[0].body
+    answer = knowledge.ask(FIT_ES)
+    assert answer.language == "es"
+    assert body["text"] == render(answer).text
+    buttons = [b for b in body["blocks"] if b["type"] == "actions"]
+    assert all(b["elements"][0]["text"]["text"] == "Ver en el sitio" for b in buttons)
+
+
+async def test_mention_is_answered_in_its_thread_and_a_follow_up_uses_the_previous_turn(
+    http_app: HttpApp, slack: SlackStandIn
+) -> None:
+    """@vrambot at the top level: the answer threads under it; a mention in that thread continues the conversation."""
+    first = mention(FIT_EN)
+    assert (await http_app.event(first)).status == 200
+    await slack.wait_for(lambda: len(slack.posts()) == 1)
+    post = slack.posts()[0]
+    assert post["channel"] == CHANNEL and post["thread_ts"] == first["ts"]
+    assert post["text"] == render(knowledge.ask(FIT_EN)).text
+
+    follow_up = mention("what about a 3090?", thread_ts=first["ts"])
+    await http_app.event(follow_up)
+    await slack.wait_for(lambda: len(slack.posts()) == 2)
+    post = slack.posts()[1]
+    assert post["thread_ts"] == first["ts"]
+    expected = knowledge.ask("what about a 3090?", previous=knowledge.ask(FIT_EN))
+    assert post["text"] == render(expected).text
+    assert post["text"] != render(knowledge.ask("what about a 3090?")).text  # the context changed the answer
+
+
+async def test_a_mention_inside_another_thread_starts_fresh(http_app: HttpApp, slack: SlackStandIn) -> None:
+    """Memory is per thread: a follow-up in an unrelated thread has no previous turn."""
+    await http_app.event(mention(FIT_EN))
+    await slack.wait_for(lambda: len(slack.posts()) == 1)
+    other = mention("what about a 3090?", thread_ts=new_ts())
+    await http_app.event(other)
+    await slack.wait_for(lambda: len(slack.posts()) == 2)
+    assert slack.posts()[1]["thread_ts"] == other["thread_ts"]
+    assert slack.posts()[1]["text"] == render(knowledge.ask("what about a 3090?")).text
+
+
+async def test_direct_messages_need_no_mention_and_keep_context(http_app: HttpApp, slack: SlackStandIn) -> None:
+    """In a DM, a question and an un-mentioned follow-up in its thread are both answered, in context."""
+    first = direct_message(FIT_ES)
+    await http_app.event(first)
+    await slack.wait_for(lambda: len(slack.posts()) == 1)
+    assert slack.posts()[0]["channel"] == DM_CHANNEL and slack.posts()[0]["thread_ts"] == first["ts"]
+
+    await http_app.event(direct_message("¿y con una 4090?", thread_ts=first["ts"]))
+    await slack.wait_for(lambda: len(slack.posts()) == 2)
+    expected = knowledge.ask("¿y con una 4090?", previous=knowledge.ask(FIT_ES))
+    assert slack.posts()[1]["thread_ts"] == first["ts"]
+    assert slack.posts()[1]["text"] == render(expected).text
+
+
+async def test_bot_and_edited_messages_are_not_answered(http_app: HttpApp, slack: SlackStandIn) -> None:
+    """vrambot does not answer other bots, its own messages or message edits (no loops)."""
+    from_bot = {**direct_message("can a 4060 run a 7B?"), "bot_id": "BOTHER", "subtype": "bot_message"}
+    edited = {**direct_message("can a 4060 run a 7B?"), "subtype": "message_changed"}
+    for event in (from_bot, edited):
+        assert (await http_app.event(event)).status == 200
+    await http_app.event(direct_message(FIT_EN))  # a real one, to know the others were processed first
+    await slack.wait_for(lambda: len(slack.posts()) == 1)
+    assert slack.posts()[0]["text"] == render(knowledge.ask(FIT_EN)).text
+
+
+async def test_url_verification_and_health(http_app: HttpApp) -> None:
+    """Slack's URL check gets its challenge back; /health answers 200."""
+    body = json.dumps({"type": "url_verification", "challenge": "c-123", "token": "t"})
+    response = await http_app.post(body, signed_headers(body), "application/json")
+    assert response.status == 200
+    async with http_app.session.post(
+        f"{http_app.url}/slack/events", data=body, headers={"Content-Type": "application/json", **signed_headers(body)}
+    ) as again:
+        assert (await again.json())["challenge"] == "c-123"
+    async with http_app.session.get(f"{http_app.url}/health") as health:
+        assert health.status == 200 and (await health.json())["status"] == "ok"
+
+
+# ---- security ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    ["bad-signature", "missing-signature", "missing-timestamp", "old-timestamp", "other-secret"],
+)
+@pytest.mark.parametrize("kind", ["command", "event"])
+async def test_unsigned_or_stale_requests_are_rejected(
+    http_app: HttpApp, slack: SlackStandIn, tamper: str, kind: str
+) -> None:
+    """Bad signature, no signature, or a timestamp over 5 minutes old: 401, and nothing is posted."""
+    if kind == "command":
+        body, content_type = slash_command(FIT_EN, slack.response_url("x")), "application/x-www-form-urlencoded"
+    else:
+        body, content_type = as_json(event_callback(mention(FIT_EN))), "application/json"
+    headers = signed_headers(body)
+    if tamper == "bad-signature":
+        headers["X-Slack-Signature"] = "v0=" + "0" * 64
+    elif tamper == "missing-signature":
+        del headers["X-Slack-Signature"]
+    elif tamper == "missing-timestamp":
+        del headers["X-Slack-Request-Timestamp"]
+    elif tamper == "old-timestamp":
+        headers = signed_headers(body, timestamp=int(time.time()) - 301)
+    else:
+        headers = signed_headers(body, secret="not-our-secret")
+    response = await http_app.post(body, headers, content_type)
+    assert response.status == 401
+    # a valid request afterwards is answered, so the rejected one had its chance to post
+    await http_app.command("help", response_id="after")
+    await slack.wait_for(lambda: len(slack.posted) == 1)
+    assert [p.response_id for p in slack.posted] == ["after"]
+    assert slack.posts() == []
+
+
+async def test_a_retried_event_is_answered_once(http_app: HttpApp, slack: SlackStandIn) -> None:
+    """Slack's retries (same event_id, X-Slack-Retry-Num) are acknowledged but not answered again."""
+    event = mention(FIT_EN)
+    first = await http_app.event(event, event_id="EvREPLAY1")
+    retries = [
+        await http_app.event(event, event_id="EvREPLAY1", extra_headers={"X-Slack-Retry-Num": str(n)})
+        for n in (1, 2, 3)
+    ]
+    assert first.status == 200 and all(r.status == 200 for r in retries)
+    await http_app.event(mention("help"))  # processed after the retries
+    await slack.wait_for(lambda: len(slack.posts()) == 2)
+    assert [p["thread_ts"] for p in slack.posts()].count(event["ts"]) == 1
+
+
+async def test_a_replayed_slash_command_is_answered_once(http_app: HttpApp, slack: SlackStandIn) -> None:
+    """The same signed command sent twice (same trigger_id) posts one answer."""
+    body = slash_command(FIT_EN, slack.response_url("once"), trigger_id="111.aaa")
+    for _ in range(2):
+        response = await http_app.post(body, signed_headers(body), "application/x-www-form-urlencoded")
+        assert response.status == 200
+    await http_app.command("help", response_id="after")
+    await slack.wait_for(lambda: len(slack.posted) == 2)
+    assert sorted(p.response_id for p in slack.posted) == ["after", "once"]
+
+
+async def test_a_dm_delivered_as_two_events_is_answered_once(http_app: HttpApp, slack: SlackStandIn) -> None:
+    """The same message arriving as app_mention and message.im (two event ids) gets one answer."""
+    dm = direct_message(f"<@UBOT0001> {FIT_EN}")
+    as_mention = {**dm, "type": "app_mention"}
+    as_mention.pop("channel_type")
+    await http_app.event(dm)
+    await http_app.event(as_mention)
+    await http_app.event(mention("help"))
+    await slack.wait_for(lambda: len(slack.posts()) == 2)
+    assert [p["thread_ts"] for p in slack.posts()].count(dm["ts"]) == 1
+
+
+# ---- faults ------------------------------------------------------------------------------------
+
+
+async def test_rate_limited_post_is_retried_after_retry_after_and_delivered_once(
+    http_app: HttpApp, slack: SlackStandIn
+) -> None:
+    """429 with Retry-After: the app waits, retries, and the answer appears exactly once."""
+    slack.rate_limit("chat.postMessage", retry_after=1)
+    event = mention(FIT_EN)
+    await http_app.event(event)
+    await slack.wait_for(lambda: len(slack.posts()) == 1)
+    attempts = slack.calls_to("chat.postMessage", ok_only=False)
+    assert [a.status for a in attempts] == [429, 200]
+    assert attempts[1].at - attempts[0].at >= 1.0  # Slack's Retry-After is honoured
+    assert slack.posts()[0]["thread_ts"] == event["ts"]
+
+
+async def test_web_api_down_is_logged_and_the_app_keeps_serving(
+    http_app: HttpApp, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With Slack's Web API answering 503, the failure is logged with the event id; later events are answered."""
+    caplog.set_level(logging.INFO, logger="vrambot")
+    await http_app.event(mention("help"))  # the app is up and has verified its token
+    await slack.wait_for(lambda: len(slack.posts()) == 1)
+    slack.down = True
+    await http_app.event(mention(FIT_EN), event_id="EvDOWN1")
+    await slack.wait_for(lambda: "EvDOWN1" in caplog.text)
+    assert "could not post the answer to event EvDOWN1" in caplog.text
+    async with http_app.session.get(f"{http_app.url}/health") as health:
+        assert health.status == 200
+    slack.down = False
+    later = mention(FIT_EN)
+    assert (await http_app.event(later)).status == 200
+    await slack.wait_for(lambda: len(slack.posts()) == 2)
+    assert slack.posts()[1]["thread_ts"] == later["ts"]
+
+
+async def test_a_failed_delivery_lets_slacks_retry_answer(
+    http_app: HttpApp, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """If the answer could not be posted, Slack's retry of that event is answered, not dropped as a repeat."""
+    caplog.set_level(logging.INFO, logger="vrambot")
+    await http_app.command("help")  # the app is up and has verified its token
+    await slack.wait_for(lambda: len(slack.posted) == 1)
+    slack.down = True
+    event = mention(FIT_EN)
+    await http_app.event(event, event_id="EvAGAIN1")
+    await slack.wait_for(lambda: "could not post the answer to event EvAGAIN1" in caplog.text)
+    slack.down = False
+    await http_app.event(event, event_id="EvAGAIN1", extra_headers={"X-Slack-Retry-Num": "1"})
+    await slack.wait_for(lambda: len(slack.posts()) == 1)
+    assert slack.posts()[0]["thread_ts"] == event["ts"]
+
+
+async def test_a_slack_error_is_logged_with_the_event_id(
+    http_app: HttpApp, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """chat.postMessage refusing (channel_not_found) is logged with the event id and Slack's error code."""
+    caplog.set_level(logging.INFO, logger="vrambot")
+    await http_app.event(mention(FIT_EN, channel=UNKNOWN_CHANNEL), event_id="EvGONE1")
+    await slack.wait_for(lambda: "EvGONE1" in caplog.text)
+    assert "EvGONE1" in caplog.text and "channel_not_found" in caplog.text
+    await http_app.event(mention(FIT_EN))
+    await slack.wait_for(lambda: len(slack.posts()) == 1)

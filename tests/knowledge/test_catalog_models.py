@@ -159,9 +159,10 @@ def test_names_and_aliases_point_to_one_model_each() -> None:
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.id)
 def test_aliases_are_lower_case_and_never_a_bare_size(model: Model) -> None:
-    """Aliases are written lower-case and none is just a size such as "7b" (the question parser owns sizes)."""
+    """Aliases are lower-case, never just a size such as "7b" (the question parser owns sizes) nor org-prefixed."""
     for alias in model.aliases:
         assert alias == alias.lower(), alias
+        assert "/" not in alias, f"{alias}: drop the organisation, or its name starts a model in every sentence"
         assert not re.fullmatch(r"[\d.]+[mbt]?", _key(alias)), alias
 
 
@@ -176,7 +177,7 @@ def test_every_model_names_its_source(model: Model) -> None:
 TYPED_NAMES = [
     ("llama2 7b", "llama-2-7b"),
     ("Llama 2 7B", "llama-2-7b"),
-    ("meta-llama/Llama-2-7b-chat-hf", "llama-2-7b"),
+    ("Llama-2-7b-chat-hf", "llama-2-7b"),
     ("Llama-3.1-8B", "llama-3.1-8b"),
     ("Llama 3.1 8B Instruct", "llama-3.1-8b"),
     ("llama 3 8b", "llama-3-8b"),

@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 from knowledge.architecture import Architecture
 from knowledge.errors import CatalogError, UnknownGpu, UnknownModel
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 DATA_DIR = Path(__file__).parent / "data"
 _ID = r"^[a-z0-9][a-z0-9.]*(-[a-z0-9.]+)*$"  # "qwen2.5-7b": dots allowed after the first character
 
@@ -122,7 +123,7 @@ T = TypeVar("T", bound=_Frozen)
 def _load(filename: str, kind: type[T], key: str) -> tuple[T, ...]:
     path = DATA_DIR / filename
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except (OSError, yaml.YAMLError) as error:
         raise CatalogError(f"{path.name}: cannot read it ({error}). Fix the file and retry.") from error
     if not isinstance(raw, dict) or not isinstance(raw.get(key), list):

@@ -17,6 +17,7 @@ from knowledge.architecture import Architecture
 from knowledge.catalog import normalize
 from knowledge.errors import CatalogError, InvalidQuery
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 PrecisionKind = Literal["float", "fp8", "bnb", "gptq", "gguf"]
 MIXED = "mixed"  # training: bf16 compute with fp32 master weights and optimizer states
 _DATA = Path(__file__).parent / "data" / "precisions.yaml"
@@ -53,7 +54,7 @@ class PrecisionTable(BaseModel):
 def table() -> PrecisionTable:
     """The precision table, validated once; every storage type a precision names must exist."""
     try:
-        loaded = PrecisionTable.model_validate(yaml.safe_load(_DATA.read_text(encoding="utf-8")))
+        loaded = PrecisionTable.model_validate(yaml.load(_DATA.read_text(encoding="utf-8"), Loader=_LOADER))
     except (OSError, yaml.YAMLError, ValidationError) as error:
         raise CatalogError(f"precisions.yaml: {error}. Fix the file.") from error
     for p in loaded.precisions:

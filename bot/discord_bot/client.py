@@ -94,6 +94,7 @@ class VramBot:
         self.cooldown = Cooldown(settings.cooldown_rate, settings.cooldown_per, clock)
         self.mentions = MentionHandler(self)
         self._gateway_up = False
+        self.health_port: int | None = None  # set while the health endpoint runs
         self.client.event(self.on_ready)
         self.client.event(self.on_resumed)
         self.client.event(self.on_disconnect)

@@ -55,6 +55,7 @@ async def run_bot(settings: DiscordSettings, token: str, bot: VramBot | None = N
         await bot.tree.set_translator(PoTranslator())
         if health is not None:
             await health.start()
+            bot.health_port = health.port
             log.info("health endpoint on http://%s:%s/health", settings.health_host, health.port)
         try:
             await bot.start(token)

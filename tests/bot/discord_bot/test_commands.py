@@ -109,5 +109,5 @@ def test_gpu_autocomplete_within_limits(current: str) -> None:
 
 
 def test_gpu_autocomplete_ranks_the_typed_card_first() -> None:
-    """"4060" suggests an RTX 4060 first."""
+    """ "4060" suggests an RTX 4060 first."""
     assert "4060" in commands.gpu_choices("4060")[0].name

@@ -49,7 +49,9 @@ class InteractionRecord:
     @property
     def visible(self) -> Reply | None:
         """The answer the user ends up seeing (None while only a "thinking..." defer is shown)."""
-        shown = [r for r in self.replies if r.type != 5 and (r.data.get("content") or r.data.get("embeds") or r.choices)]
+        shown = [
+            r for r in self.replies if r.type != 5 and (r.data.get("content") or r.data.get("embeds") or r.choices)
+        ]
         if not shown:
             return None
         last = shown[-1]

@@ -12,9 +12,9 @@ from typing import Any
 
 Json = dict[str, Any]
 LOCALES = frozenset(
-    "id da de en-GB en-US es-ES es-419 fr hr it lt hu nl no pl pt-BR ro fi sv-SE vi tr cs el bg ru uk hi th "
-    "zh-CN ja zh-TW ko".split()
-)
+    ("id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl", "no", "pl", "pt-BR",
+     "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th", "zh-CN", "ja", "zh-TW", "ko")
+)  # fmt: skip
 
 
 def _name_ok(name: object) -> bool:
@@ -106,9 +106,7 @@ def _localization_errors(where: str, names: object, descriptions: object, *, nam
                 errors.append(f"{where}.{label}.{locale}: Invalid locale")
             elif label == "name_localizations" and name_rule and not _name_ok(text):
                 errors.append(f"{where}.{label}.{locale}: Command name is invalid")
-            elif label == "name_localizations" and not name_rule and not _text_ok(text, 1, 100):
-                errors.append(f"{where}.{label}.{locale}: Must be between 1 and 100 in length.")
-            elif label == "description_localizations" and not _text_ok(text, 1, 100):
+            elif (label == "description_localizations" or not name_rule) and not _text_ok(text, 1, 100):
                 errors.append(f"{where}.{label}.{locale}: Must be between 1 and 100 in length.")
     return errors
 

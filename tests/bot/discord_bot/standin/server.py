@@ -11,6 +11,7 @@ authentication, and the privileged Message Content intent (gateway close 4014). 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import secrets
@@ -134,10 +135,8 @@ class DiscordStandIn:
             remaining = end - loop.time()
             if remaining <= 0:
                 raise AssertionError(f"stand-in: timed out waiting for {what or probe}")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), min(remaining, 0.02))
-            except TimeoutError:
-                pass
 
     async def reply_to(self, record: InteractionRecord, timeout: float = 5.0) -> Reply:
         """The reply the user ends up seeing for ``record``."""
@@ -315,9 +314,7 @@ class DiscordStandIn:
             body = {"code": 40060, "message": "Interaction has already been acknowledged."}
             return self._reject(record, json_response(body, 400), body)
         kind, data = q.body.get("type"), q.body.get("data") or {}
-        problems = (
-            rules.autocomplete_errors(data) if kind == 8 else rules.message_errors(data) if kind == 4 else []
-        )
+        problems = rules.autocomplete_errors(data) if kind == 8 else rules.message_errors(data) if kind == 4 else []
         if kind not in (4, 5, 8) or (kind == 8) != (record.payload["type"] == 4):
             problems.append(f"type: invalid response type {kind} for interaction type {record.payload['type']}")
         if problems:

@@ -53,9 +53,7 @@ async def slack() -> AsyncIterator[SlackStandIn]:
 
 @pytest.fixture
 def settings(slack: SlackStandIn) -> SlackSettings:
-    return SlackSettings(
-        bot_token=BOT_TOKEN, app_token=APP_TOKEN, signing_secret=SIGNING_SECRET, api_url=slack.api_url
-    )
+    return SlackSettings(bot_token=BOT_TOKEN, app_token=APP_TOKEN, signing_secret=SIGNING_SECRET, api_url=slack.api_url)
 
 
 @dataclass

@@ -55,7 +55,9 @@ def slash_command(text: str, response_url: str, *, channel: str = CHANNEL, trigg
     )
 
 
-def mention(text: str, *, channel: str = CHANNEL, ts: str | None = None, thread_ts: str | None = None) -> dict[str, Any]:
+def mention(
+    text: str, *, channel: str = CHANNEL, ts: str | None = None, thread_ts: str | None = None
+) -> dict[str, Any]:
     """An ``app_mention`` event: ``<@vrambot> text``."""
     event: dict[str, Any] = {
         "type": "app_mention",

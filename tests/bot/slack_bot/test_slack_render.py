@@ -69,10 +69,10 @@ def test_a_fit_answer_has_header_breakdown_suggestion_assumptions_and_site_butto
     kinds = [block["type"] for block in message.blocks]
     assert kinds[0] == "header" and kinds[-1] == "actions"
     assert message.blocks[0]["text"]["text"].startswith("⚠️ Not as asked")
-    fields = [b for b in message.blocks if "fields" in b][0]["fields"]
+    fields = next(b for b in message.blocks if "fields" in b)["fields"]
     assert [f["text"] for f in fields] == ["*Weights*\n13.5 GiB", "*Optimizer*\n54 GiB"]
     assert any("QLoRA fits in about 6 GiB." in text for text in all_mrkdwn(message.blocks))
-    context = [b for b in message.blocks if b["type"] == "context"][0]
+    context = next(b for b in message.blocks if b["type"] == "context")
     assert context["elements"][0]["text"] == "bf16 mixed precision, AdamW, context 4k, batch 1"
     button = message.blocks[-1]["elements"][0]
     assert button["url"] == SITE and button["action_id"] == OPEN_SITE_ACTION
@@ -146,7 +146,11 @@ def test_links_we_make_are_the_only_angle_brackets() -> None:
         intent="recommend_gpu",
         recommendations=(
             Recommendation(
-                kind="gpu", id="rtx-4090", name="RTX <4090>", url="https://x.example/gpus/rtx-4090/", text="24 GiB & fast"
+                kind="gpu",
+                id="rtx-4090",
+                name="RTX <4090>",
+                url="https://x.example/gpus/rtx-4090/",
+                text="24 GiB & fast",
             ),
         ),
     )
@@ -157,7 +161,13 @@ def test_links_we_make_are_the_only_angle_brackets() -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", "https://x.example/a|b", "https://x.example/<!channel>", "", "https://x.example/" + "a" * 3000],
+    [
+        "javascript:alert(1)",
+        "https://x.example/a|b",
+        "https://x.example/<!channel>",
+        "",
+        "https://x.example/" + "a" * 3000,
+    ],
     ids=["javascript", "pipe", "angle", "empty", "too-long"],
 )
 def test_unsafe_urls_are_not_linked(url: str) -> None:

@@ -8,6 +8,7 @@ experts (routed, shared and dense layers) and multi-head latent attention (DeepS
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, NonNegativeInt, PositiveInt, model_validator
@@ -136,7 +137,11 @@ class Architecture(_Frozen):
         """Parameters of one expert (zero for a dense model)."""
         return 0 if self.moe is None else self._mlp_params(self.moe.expert_intermediate_size)
 
-    def _layer_params(self, *, active: bool) -> list[int]:
+    def _layer_params(self, *, active: bool) -> tuple[int, ...]:
+        # Cached: the estimator asks for these counts many times per estimate (the model is frozen).
+        return _layer_params_cached(self, active)
+
+    def _compute_layer_params(self, *, active: bool) -> tuple[int, ...]:
         per_layer = []
         for index in range(self.layers):
             params = self.attention_params() + self.norms_per_layer * self._norm_params
@@ -147,7 +152,7 @@ class Architecture(_Frozen):
                 params += (routed + self.moe.shared_experts) * self.expert_params()
                 params += self.hidden_size * self.moe.experts  # router
             per_layer.append(params)
-        return per_layer
+        return tuple(per_layer)
 
     def embedding_params(self) -> int:
         """Token (and learned position) embeddings."""
@@ -196,3 +201,8 @@ class Architecture(_Frozen):
         full = self.full_attention_layers * per_layer_token * context_tokens
         window = min(context_tokens, self.sliding_window_tokens or context_tokens)
         return full + self.sliding_window_layers * per_layer_token * window
+
+
+@functools.lru_cache(maxsize=1024)
+def _layer_params_cached(arch: Architecture, active: bool) -> tuple[int, ...]:
+    return arch._compute_layer_params(active=active)

@@ -151,7 +151,8 @@ class SlackBot:
         await ack()
 
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
-        ref = body.get("event_id") or (body.get("trigger_id") if isinstance(body, dict) else None) or "?"
+        """Anything a listener did not handle: logged with the event id (or trigger id); the app goes on."""
+        ref = body.get("event_id") or body.get("trigger_id") or "?"
         log.error("unhandled error for event %s: %s", ref, type(error).__name__, exc_info=error)
 
     # ---- answering -------------------------------------------------------------------------------

@@ -280,3 +280,16 @@ async def test_a_slack_error_is_logged_with_the_event_id(
     assert "EvGONE1" in caplog.text and "channel_not_found" in caplog.text
     await http_app.event(mention(FIT_EN))
     await slack.wait_for(lambda: len(slack.posts()) == 1)
+
+
+async def test_a_malformed_event_is_logged_with_its_id_and_the_app_keeps_serving(
+    http_app: HttpApp, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An event Bolt cannot even route (its `event` is a list) is logged with its event id; the next is answered."""
+    caplog.set_level(logging.INFO, logger="vrambot")
+    body = json.dumps({**event_callback(mention(FIT_EN), event_id="EvBROKEN1"), "event": ["not", "an", "event"]})
+    response = await http_app.post(body, signed_headers(body), "application/json")
+    assert response.status == 500
+    assert "unhandled error for event EvBROKEN1" in caplog.text
+    await http_app.event(mention(FIT_EN))
+    await slack.wait_for(lambda: len(slack.posts()) == 1)

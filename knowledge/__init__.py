@@ -7,6 +7,7 @@ from knowledge.answer import Answer, Query
 from knowledge.catalog import Catalog, Gpu, Model, SeedRow, load_catalog
 from knowledge.errors import CatalogError, InvalidQuery, KnowledgeError, UnknownGpu, UnknownModel
 from knowledge.job import Estimate, Job, Memory
+from knowledge.respond import answer, ask
 
 __all__ = [
     "Answer",
@@ -23,5 +24,7 @@ __all__ = [
     "SeedRow",
     "UnknownGpu",
     "UnknownModel",
+    "answer",
+    "ask",
     "load_catalog",
 ]

@@ -19,6 +19,7 @@ from knowledge.catalog import Catalog, Gpu, Model
 from knowledge.lexicon import GPU_PREFIX, fold
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*")
+_SIZE_WORD = re.compile(r"(\d+(?:\.\d+)?)b")
 _LETTERS = re.compile(r"[a-z]+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _MULTIPLIER = re.compile(r"(?<![\w.])(\d{1,2})\s?[x*]\s?(?=[a-z]{0,5}\s?\d{2,4}(?![\d.]*\s?b\b)(?!\d))")
@@ -247,13 +248,19 @@ def _closest(key: str, table: _Table) -> str | None:
 
 
 def _by_family_and_size(span: list[Token], idx: Index) -> str | None:
-    """ "qwen 7b" → the newest Qwen of about 7B; "llama 13b" → a Llama of about 13B."""
+    """ "qwen 7b" → the newest Qwen of about 7B; "llama 13b" → a Llama of about 13B.
+
+    Only a family word and a size: a version that matched nothing ("llama 9 70b", "qwen3 8b") is an unknown model.
+    """
+    versions = [t for t in span[1:] if any(ch.isdigit() for ch in t.text) and not _SIZE_WORD.fullmatch(t.text)]
+    if versions or any(ch.isdigit() for ch in span[0].text):
+        return None
     prefix = _alpha_prefix(span[0].text)
     models = idx.model_prefixes.get(prefix)
     if models is None:
         match = process.extractOne(prefix, idx.model_prefixes.keys(), scorer=fuzz.ratio, score_cutoff=80)
         models = idx.model_prefixes[match[0]] if match else None
-    sizes = [float(m.group(1)) for t in span if (m := re.fullmatch(r"(\d+(?:\.\d+)?)b", t.text))]
+    sizes = [float(m.group(1)) for t in span if (m := _SIZE_WORD.fullmatch(t.text))]
     if not models:
         return None
     if not sizes:

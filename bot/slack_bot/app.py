@@ -33,6 +33,7 @@ from bot.slack_bot.memory import ConversationMemory, ThreadKey
 from bot.slack_bot.render import OPEN_SITE_ACTION, SlackMessage, error_message, messages, render
 from bot.slack_bot.settings import SettingsError, SlackSettings
 from knowledge.answer import Answer
+from knowledge.i18n import Language
 
 log = logging.getLogger("vrambot.slack")
 
@@ -49,6 +50,16 @@ def knowledge_ask(question: str, previous: Answer | None) -> Answer:
     from knowledge import ask
 
     return ask(question, previous=previous)
+
+
+def language_of(text: str, default: Language = "en") -> Language:
+    """The question's language as ``knowledge`` reads it, for the adapter's own messages; ``default`` if unsure."""
+    try:
+        from knowledge.understand import understand
+
+        return understand(text).language if text.strip() else default
+    except Exception:
+        return default
 
 
 def make_client(settings: SlackSettings) -> AsyncWebClient:
@@ -128,7 +139,7 @@ class SlackBot:
             answer = await self._answer(text or "help", None)
         except Exception:
             log.exception("could not answer %s", ref)
-            await self._respond(respond, error_message("en"), ephemeral=True, ref=ref)
+            await self._respond(respond, error_message(language_of(text)), ephemeral=True, ref=ref)
             return
         ephemeral = answer.intent == "help" or answer.error is not None
         await self._respond(respond, render(answer), ephemeral=ephemeral, ref=ref)
@@ -185,11 +196,11 @@ class SlackBot:
         if previous is None and dm is not None and "thread_ts" not in event:
             previous = self.memory.get(dm)  # a new DM message continues the DM's last question
         text = question_text(str(event.get("text", "")), context.bot_user_id)
-        language = previous.language if previous is not None else "en"
         try:
             answer = await self._answer(text or "help", previous)
         except Exception:
             log.exception("could not answer event %s", event_id)
+            language = language_of(text, previous.language if previous is not None else "en")
             await self._post(client, channel, thread_ts, error_message(language), ref=event_id)
             return
         if await self._post(client, channel, thread_ts, render(answer), ref=event_id):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from knowledge.answer import Answer
+from knowledge.answer import Answer, Recommendation
 from knowledge.i18n import Language, Messages
 
 MAX_BLOCKS = 50
@@ -89,15 +89,19 @@ def safe_url(url: str | None) -> str | None:
 
 
 def render(answer: Answer) -> SlackMessage:
-    """The Slack message for ``answer``: header, body, breakdown, suggestion, list, assumptions, link."""
-    lang = answer.language
-    blocks: list[Block] = [_header(answer)]
-    if answer.text.strip():
-        blocks.append(_section(answer.text))
+    """The Slack message for ``answer``: header, body, breakdown, suggestion, assumptions, site button.
+
+    The body is ``answer.text`` without what other blocks already show (the title in the header, the
+    assumptions line in the context block, the site link in the button); its recommendation lines link
+    their names to the site rows.
+    """
+    url = safe_url(answer.url)
+    lines, linked = _body(answer, url_in_button=url is not None)
+    blocks: list[Block] = [_header(answer), *_sections(lines)]
     blocks.extend(_fields(answer))
     if answer.suggestion and answer.suggestion.strip() not in answer.text:
-        blocks.append(_section(f"💡 {answer.suggestion}"))
-    blocks.extend(_recommendations(answer))
+        blocks.extend(_sections([escape_within(f"💡 {answer.suggestion.strip()}", MAX_SECTION_TEXT)]))
+    blocks.extend(_sections([_recommendation_line(r) for i, r in enumerate(answer.recommendations) if i not in linked]))
     if answer.assumptions.strip():
         blocks.append(
             {
@@ -105,10 +109,9 @@ def render(answer: Answer) -> SlackMessage:
                 "elements": [{"type": "mrkdwn", "text": escape_within(answer.assumptions, MAX_CONTEXT_TEXT)}],
             }
         )
-    url = safe_url(answer.url)
     tail: list[Block] = []
     if url is not None:
-        label = plain_within(messages()(lang, "button.open_site"), MAX_BUTTON_TEXT)
+        label = plain_within(messages()(answer.language, "button.open_site"), MAX_BUTTON_TEXT)
         tail.append(
             {
                 "type": "actions",
@@ -128,10 +131,10 @@ def render(answer: Answer) -> SlackMessage:
 
 def fallback_text(answer: Answer) -> str:
     """The answer as plain mrkdwn-safe text, for notifications and clients that do not show blocks."""
-    body = answer.text.strip()
-    whole = answer.title.strip() if not body or body.startswith(answer.title.strip()) else f"{answer.title}\n{body}"
+    title, body = answer.title.strip(), answer.text.strip()
+    whole = body if body.startswith(title) else f"{title}\n{body}".strip()
     url = safe_url(answer.url)
-    suffix = f"\n{url}" if url else ""
+    suffix = f"\n{url}" if url and url not in whole else ""
     return escape_within(whole, MAX_FALLBACK_TEXT - len(suffix)) + suffix
 
 
@@ -158,6 +161,57 @@ def _section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": escape_within(text, MAX_SECTION_TEXT)}}
 
 
+def _body(answer: Answer, *, url_in_button: bool) -> tuple[list[str], set[int]]:
+    """The text's lines as escaped mrkdwn, minus what other blocks show; and which recommendations it linked."""
+    lines = [line.strip() for line in answer.text.strip().splitlines()]
+    title = answer.title.strip()
+    if lines and lines[0] == title and len(title) < MAX_HEADER_TEXT - 2:  # the header shows it in full
+        lines = lines[1:]
+    assumptions = answer.assumptions.strip()
+    out: list[str] = []
+    linked: set[int] = set()
+    for line in lines:
+        if not line or (assumptions and assumptions in line) or (url_in_button and answer.url and answer.url in line):
+            continue
+        bare = line.lstrip("•-* ").strip()
+        match = next(
+            (i for i, rec in enumerate(answer.recommendations) if i not in linked and rec.text.strip() == bare),
+            None,
+        )
+        if match is None:
+            out.append(escape_within(line, MAX_SECTION_TEXT))
+        else:
+            linked.add(match)
+            out.append(_recommendation_line(answer.recommendations[match]))
+    return out, linked
+
+
+def _recommendation_line(item: Recommendation) -> str:
+    """``• <url|Name> (details)``: the name links to the site row; the rest stays escaped text."""
+    url = safe_url(item.url)
+    text = item.text.strip()
+    if url is None or len(url) > MAX_SECTION_TEXT // 4:
+        return "• " + escape_within(text, MAX_SECTION_TEXT // 2)
+    if item.name and text.startswith(item.name):
+        rest = escape_within(text[len(item.name) :], MAX_SECTION_TEXT // 2)
+        return f"• <{url}|{escape_within(item.name, 200)}>{rest}"
+    return f"• <{url}|{escape_within(text, MAX_SECTION_TEXT // 2)}>"
+
+
+def _sections(lines: list[str]) -> list[Block]:
+    """Escaped mrkdwn lines packed into as few sections of at most 3,000 characters as they fit."""
+    blocks: list[Block] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + 1 + len(line) > MAX_SECTION_TEXT:
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": current}})
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": current}})
+    return blocks
+
+
 def _fields(answer: Answer) -> list[Block]:
     """The breakdown as Block Kit fields, ten per section."""
     rendered = [
@@ -171,23 +225,3 @@ def _fields(answer: Answer) -> list[Block]:
         {"type": "section", "fields": rendered[start : start + MAX_FIELDS]}
         for start in range(0, len(rendered), MAX_FIELDS)
     ]
-
-
-def _recommendations(answer: Answer) -> list[Block]:
-    """One line per recommendation, its name linked to its site row; split into sections of 3,000."""
-    lines: list[str] = []
-    for item in answer.recommendations:
-        url = safe_url(item.url)
-        url = url if url is not None and len(url) <= MAX_SECTION_TEXT // 4 else None
-        text = escape_within(item.text, MAX_SECTION_TEXT // 2)
-        lines.append(f"• <{url}|{escape_within(item.name, 200)}>: {text}" if url else f"• {text}")
-    blocks: list[Block] = []
-    current = ""
-    for line in lines:
-        if current and len(current) + 1 + len(line) > MAX_SECTION_TEXT:
-            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": current}})
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": current}})
-    return blocks

@@ -85,6 +85,8 @@ def test_fallback_text_carries_the_verdict_the_answer_and_the_link() -> None:
     message = render(make_answer())
     assert message.text.startswith("Not as asked: full training needs 112 GiB\nFull training of Llama 2 7B")
     assert message.text.endswith(SITE)
+    same = render(make_answer(title="Yes.", text=f"Yes.\nIt fits.\nMore: {SITE}")).text
+    assert same == f"Yes.\nIt fits.\nMore: {SITE}"  # the text already has the title and the link
 
 
 def test_spanish_answer_gets_the_spanish_button() -> None:
@@ -140,23 +142,39 @@ def test_user_text_cannot_ping_mention_or_link(hostile: str) -> None:
         assert re.search(r"&(?!amp;|lt;|gt;)", text) is None  # every & starts an escape
 
 
-def test_links_we_make_are_the_only_angle_brackets() -> None:
-    """Recommendation names link to their site rows; their text stays escaped."""
+def test_recommendation_lines_link_their_names_once() -> None:
+    """A recommendation line of the text links its name to the site row; the rest stays escaped; no repeats."""
+    rec = Recommendation(
+        kind="gpu",
+        id="rtx-4090",
+        name="RTX <4090>",
+        url="https://x.example/gpus/rtx-4090/",
+        text="RTX <4090> (24 GiB & fast)",
+    )
+    other = Recommendation(kind="gpu", id="a40", name="A40", url="https://x.example/gpus/a40/", text="A40 (48 GiB)")
     answer = make_answer(
         intent="recommend_gpu",
-        recommendations=(
-            Recommendation(
-                kind="gpu",
-                id="rtx-4090",
-                name="RTX <4090>",
-                url="https://x.example/gpus/rtx-4090/",
-                text="24 GiB & fast",
-            ),
-        ),
+        title="Cheapest GPUs:",
+        text="Cheapest GPUs:\n• RTX <4090> (24 GiB & fast)",
+        recommendations=(rec, other),
     )
-    texts = all_mrkdwn(render(answer).blocks)
-    line = next(t for t in texts if t.startswith("•"))
-    assert line == "• <https://x.example/gpus/rtx-4090/|RTX &lt;4090&gt;>: 24 GiB &amp; fast"
+    lines = "\n".join(all_mrkdwn(render(answer).blocks)).splitlines()
+    assert lines.count("• <https://x.example/gpus/rtx-4090/|RTX &lt;4090&gt;> (24 GiB &amp; fast)") == 1
+    assert lines.count("• <https://x.example/gpus/a40/|A40> (48 GiB)") == 1  # not in the text: listed after it
+    assert not any("RTX &lt;4090&gt; (24" in line and "<https" not in line for line in lines)
+
+
+def test_body_leaves_out_what_the_header_context_and_button_show() -> None:
+    """Title, assumptions and site link each appear once, in their own block; the rest of the text stays."""
+    answer = make_answer(
+        title="Yes, it fits.",
+        text=f"Yes, it fits.\nIt needs 6 GiB of 8 GiB.\nAssumptions: fp16, 4k.\nMore: {SITE}",
+        assumptions="fp16, 4k",
+        suggestion=None,
+    )
+    blocks = render(answer).blocks
+    assert blocks[1] == {"type": "section", "text": {"type": "mrkdwn", "text": "It needs 6 GiB of 8 GiB."}}
+    assert sum(SITE in str(b) for b in blocks) == 1 and sum("fp16, 4k" in str(b) for b in blocks) == 1
 
 
 @pytest.mark.parametrize(
@@ -194,6 +212,7 @@ def test_many_recommendations_and_fields_stay_within_slack_limits() -> None:
 def test_long_text_is_cut_with_an_ellipsis_at_3000_characters() -> None:
     """A section never exceeds 3,000 characters; the cut is visible."""
     section = render(make_answer(text="x" * 5000)).blocks[1]["text"]["text"]
+    assert block_errors(render(make_answer(text="y " * 5000)).blocks) == []
     assert len(section) == MAX_SECTION_TEXT and section.endswith("…")
 
 

@@ -83,12 +83,12 @@ def discord_group(ctx: click.Context, dump_commands: bool) -> None:
     if dump_commands:
         click.echo(json.dumps(asyncio.run(command_payload()), ensure_ascii=False, indent=2))
         return
-    from bot.discord_bot.runner import configure_logging, run_bot
+    from bot.discord_bot.runner import configure_logging, run_until_stopped
 
     settings = load_settings()
     token = _token(settings)
     configure_logging(settings, token)
-    _run_reporting_failures(run_bot(settings, token), settings)
+    _run_reporting_failures(run_until_stopped(settings, token), settings)
 
 
 @discord_group.command(name="sync")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 
 import discord
 
@@ -62,6 +64,18 @@ async def run_bot(settings: DiscordSettings, token: str, bot: VramBot | None = N
         finally:
             if health is not None:
                 await health.stop()
+
+
+async def run_until_stopped(settings: DiscordSettings, token: str) -> None:
+    """`vrambot discord`: run the bot; SIGTERM (a container stopping) closes it cleanly, like Ctrl-C."""
+    bot = VramBot(settings)
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(bot.client.close()))
+    try:
+        await run_bot(settings, token, bot)
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+    log.info("stopped")
 
 
 async def sync_commands(settings: DiscordSettings, token: str, guild_id: int | None) -> int:

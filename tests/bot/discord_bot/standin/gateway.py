@@ -119,7 +119,7 @@ class Gateway:
             await self.release.wait()
             session.ready = True
             session.seq = int(data.get("seq") or 0)
-            await self._send(session, 0, None, "RESUMED")
+            await self._send(session, 0, {"_trace": ["standin"]}, "RESUMED")
         elif op not in (3, 4, 8):
             await session.ws.close(code=4001, message=b"Unknown opcode")
 

@@ -123,14 +123,14 @@ class DiscordStandIn:
         self._changed = asyncio.Event()
 
     async def until(self, probe: Callable[[], T | None], timeout: float = 5.0, what: str = "") -> T:
-        """Wait until ``probe()`` returns something other than None (or False), and return it.
+        """Wait until ``probe()`` returns something truthy, and return it.
 
         Re-checked on every change the stand-in sees, and every 20 ms for the bot's own state."""
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
         while True:
             value = probe()
-            if value is not None and value is not False:
+            if value:
                 return value
             remaining = end - loop.time()
             if remaining <= 0:

@@ -1,0 +1,94 @@
+"""Black box: the `vrambot discord` command as an operator runs it, configured only by environment variables."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import aiohttp
+
+from .standin.server import DiscordStandIn
+
+VRAMBOT = Path(sys.executable).with_name("vrambot")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def environment(standin: DiscordStandIn, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
+    env.update(
+        DISCORD_TOKEN=standin.token,
+        DISCORD_API_URL=standin.api_url,
+        DISCORD_GATEWAY_URL=standin.gateway_url,
+        DISCORD_GUILD_READY_TIMEOUT="0.05",
+        LANG="C.UTF-8",
+        **extra,
+    )
+    return env
+
+
+async def test_vrambot_discord_runs_answers_reports_health_and_stops_on_sigterm(
+    standin: DiscordStandIn, tmp_path: Path
+) -> None:
+    """The process connects, answers a slash command, serves /health, logs no token, and exits 0 on SIGTERM."""
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        str(VRAMBOT), "discord", cwd=tmp_path, env=environment(standin, tmp_path, DISCORD_HEALTH_PORT=str(port)),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await standin.until(lambda: any(s.ready for s in standin.gateway.sessions), 15, "the process to connect")
+        reply = await standin.reply_to(await standin.interact("gpu", {"name": "rtx-4090"}))
+        assert reply.embed["title"]
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):
+                async with http.get(f"http://127.0.0.1:{port}/health") as response:
+                    if response.status == 200:
+                        break
+                await asyncio.sleep(0.05)
+            assert response.status == 200
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 10)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, stderr.decode()
+    assert standin.token not in (stdout + stderr).decode()
+    assert "Traceback" not in stderr.decode()
+
+
+async def test_vrambot_discord_sync_guild(standin: DiscordStandIn, tmp_path: Path) -> None:
+    """`vrambot discord sync --guild ID` registers the six commands in that guild and says so."""
+    process = await asyncio.create_subprocess_exec(
+        str(VRAMBOT), "discord", "sync", "--guild", standin.guild_id, cwd=tmp_path,
+        env=environment(standin, tmp_path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 0, stderr.decode()
+    assert f"Synced 6 commands to server {standin.guild_id}" in stdout.decode()
+    assert len(standin.synced[standin.guild_id]) == 6
+
+
+async def test_rejected_token_is_one_clear_line(standin: DiscordStandIn, tmp_path: Path) -> None:
+    """A token Discord refuses (401) ends with one line saying to check the token, exit 1."""
+    env = environment(standin, tmp_path)
+    env["DISCORD_TOKEN"] = "not-the-token"
+    process = await asyncio.create_subprocess_exec(
+        str(VRAMBOT), "discord", "sync", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 1
+    last = stderr.decode().strip().splitlines()[-1]
+    assert "rejected DISCORD_TOKEN" in last
+    assert "Traceback" not in stderr.decode() and "not-the-token" not in stderr.decode()

@@ -97,7 +97,9 @@ async def run_all(runners: dict[str, Runner]) -> int:
 
 
 @click.command("serve")
-@click.option("--host", default="0.0.0.0", show_default=True, help="Slack HTTP mode: the address to listen on.")
+@click.option(
+    "--host", default="0.0.0.0", show_default=True, help="Slack: the address to listen on (HTTP mode or /health)."
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=3000, show_default=True, help="Slack HTTP mode port.")
 @click.option("--health-port", type=click.IntRange(0, 65535), default=None, help="Slack Socket Mode: /health port.")
 @click.option("--log-level", type=LOG_LEVELS, default="INFO", show_default=True)

@@ -15,7 +15,9 @@ LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=
 
 @click.command("slack")
 @click.option("--http", "http_mode", is_flag=True, help="Serve Slack's HTTP requests (needs SLACK_SIGNING_SECRET).")
-@click.option("--host", default="0.0.0.0", show_default=True, help="HTTP mode: the address to listen on.")
+@click.option(
+    "--host", default="0.0.0.0", show_default=True, help="The address to listen on (HTTP mode, or the health endpoint)."
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=3000, show_default=True, help="HTTP mode: the port.")
 @click.option(
     "--health-port",

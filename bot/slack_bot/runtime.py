@@ -102,6 +102,6 @@ async def start(
 ) -> None:
     """Run the Slack app until cancelled: Socket Mode when ``SLACK_APP_TOKEN`` is set, else HTTP mode."""
     if settings.app_token is not None:
-        await run_socket_mode(settings, health_port=health_port)
+        await run_socket_mode(settings, health_host=http_host, health_port=health_port)
     else:
         await run_http(settings, host=http_host, port=http_port)

@@ -19,6 +19,7 @@ from knowledge.catalog import Catalog, Gpu, Model
 from knowledge.lexicon import GPU_PREFIX, fold
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*")
+_HUB_ORG = re.compile(r"(?<![\w/.-])[a-z][a-z0-9_.-]{2,}/(?=[a-z][a-z0-9_.-]*\d)")
 _SIZE_WORD = re.compile(r"(\d+(?:\.\d+)?)b")
 _LETTERS = re.compile(r"[a-z]+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
@@ -66,8 +67,9 @@ def tokenize(folded: str) -> list[Token]:
 
 
 def split_multipliers(folded: str) -> str:
-    """ "2x4090" → "2 x 4090", "8xh100" → "8 x h100"; "8x7b" (Mixtral) is left alone."""
-    return _MULTIPLIER.sub(lambda m: f"{m.group(1)} x ", folded)
+    """ "2x4090" → "2 x 4090", "8xh100" → "8 x h100"; "8x7b" (Mixtral) is left alone. A Hugging Face
+    organisation ("meta-llama/Llama-3.1-8B") is dropped: the model's own name follows it."""
+    return _MULTIPLIER.sub(lambda m: f"{m.group(1)} x ", _HUB_ORG.sub(" ", folded))
 
 
 def _digits(text: str) -> tuple[str, ...]:
@@ -207,6 +209,9 @@ def _fuzzy(tokens: list[Token], taken: list[bool], idx: Index) -> list[Found]:
         if hit is None and kind == "model" and not any(ch.isdigit() for ch in text):
             i = last  # a family word alone with no close name ("gemini"): not treated as a model
             continue
+        if hit is None and kind == "gpu" and word not in idx.gpus.anchors:
+            i = last  # a bare number that names no GPU ("8192", "100m"): not treated as a GPU
+            continue
         found.append(_found(kind, hit, tokens, i, last))
         taken[i:last] = [True] * (last - i)
         i = last
@@ -264,7 +269,7 @@ def _by_family_and_size(span: list[Token], idx: Index) -> str | None:
     if not models:
         return None
     if not sizes:
-        return models[-1].id if len(span) == 1 else None
+        return None
     size = sizes[-1]
     close = [m for m in models if abs(m.params_b - size) / size < 0.15]
     if not close:

@@ -288,7 +288,6 @@ RECOMMEND_GPU: Final = _words(
     r"que me recomiendas",
     r"hacen? falta",
     r"se necesitan",
-    r"do i need",
 )
 HOW_MANY: Final = _words(r"how many", r"cuant[ao]s", r"hacen falta", r"se necesitan", r"number of", r"numero de")
 GPU_INFO: Final = _words(
@@ -541,8 +540,8 @@ MEMORY: Final = re.compile(r"(?<![\w.])(\d{1,4}(?:[.,]\d{1,2})?)\s?(?:gb|gib|gig
 TB_MEMORY: Final = re.compile(r"(?<![\w.])(\d{1,2}(?:[.,]\d{1,2})?)\s?(?:tb|tib|terabytes?)(?![a-z])")
 CONTEXT: Final = re.compile(
     r"(?:(?<![\w.])(\d{1,7}(?:[.,]\d{1,3})?)\s?(k|m)?\s?(?:tokens? (?:of |de )?)?(?:context(?:o)?|ctx|window|ventana)"
-    r"|(?:context(?:o)?|ctx|window|ventana|context length|longitud de contexto|seq(?:uence)?(?: length)?|secuencia)"
-    r"\s?(?:of|de|=|:|length|size)?\s?(?:de\s)?(\d{1,7}(?:[.,]\d{1,3})?)\s?(k|m)?(?![a-z]))"
+    r"|(?:context(?:o)?|ctx|window|ventana|seq(?:uence)?|secuencia)(?:\s(?:window|length|size|len|de contexto))?"
+    r"\s?(?:of|de|=|:)?\s?(?:a |an |de |la )?(\d{1,7}(?:[.,]\d{1,3})?)\s?(k|m)?(?![a-z\d]))"
 )
 BATCH: Final = re.compile(
     r"(?:batch(?: size)?|lote|tamano de lote|micro-?batch|bs)\s?(?:of|de|=|:)?\s?(\d{1,4})(?!\d)"

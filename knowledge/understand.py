@@ -86,8 +86,12 @@ def _language(raw: str, folded: str) -> Language | None:
 
 
 # --- entities -------------------------------------------------------------------------------------------
-def _free(reading: _Reading, start: int, end: int) -> bool:
-    return all(end <= a or start >= b for a, b in reading.taken)
+def _masked(reading: _Reading) -> str:
+    """The folded text with what is already understood (names, sizes) blanked out."""
+    chars = list(reading.folded)
+    for start, end in reading.taken:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def _hardware(reading: _Reading, found: list[Found], idx: Index) -> None:
@@ -126,16 +130,8 @@ def _count(folded: str, item: Found) -> int | None:
 
 def _budget(reading: _Reading, idx: Index) -> None:
     """ "8GB of VRAM", "24 GB", "a Mac with 64GB": a memory budget (an Apple GPU when a Mac is named)."""
-    sizes = [
-        (m, float(m.group(1).replace(",", ".")))
-        for m in lx.MEMORY.finditer(reading.folded)
-        if _free(reading, m.start(), m.end())
-    ]
-    sizes += [
-        (m, float(m.group(1).replace(",", ".")) * 1024)
-        for m in lx.TB_MEMORY.finditer(reading.folded)
-        if _free(reading, m.start(), m.end())
-    ]
+    sizes = [(m, float(m.group(1).replace(",", "."))) for m in lx.MEMORY.finditer(_masked(reading))]
+    sizes += [(m, float(m.group(1).replace(",", ".")) * 1024) for m in lx.TB_MEMORY.finditer(_masked(reading))]
     sizes = [(m, size) for m, size in sizes if 0 < size <= 100_000]
     if not sizes:
         return
@@ -163,13 +159,12 @@ def _models(reading: _Reading, found: list[Found], idx: Index) -> None:
             names.append(name)
     reading.models = tuple(names)
     reading.model = names[0] if names else None
-    for match in lx.SIZE.finditer(reading.folded):
-        if _free(reading, match.start(), match.end()):
-            reading.taken.append((match.start(), match.end()))
-            size = float(match.group(1).replace(",", "."))
-            if reading.model is None and 0 < size <= 10_000:
-                reading.model_size_b = size
-            break
+    match = lx.SIZE.search(_masked(reading))
+    if match:
+        reading.taken.append((match.start(), match.end()))
+        size = float(match.group(1).replace(",", "."))
+        if reading.model is None and 0 < size <= 10_000:
+            reading.model_size_b = size
 
 
 # --- settings -------------------------------------------------------------------------------------------
@@ -180,8 +175,8 @@ def _settings(reading: _Reading) -> None:
             reading.task = task
             break
     reading.precision = _precision(folded)
-    if reading.precision in ("gptq", "nf4") and reading.task in ("lora", "qlora"):
-        reading.task, reading.precision = "qlora", None  # "LoRA in 4-bit" is QLoRA, on its default NF4
+    if reading.precision in ("gptq", "nf4") and reading.task in ("lora", "qlora", "full_finetune"):
+        reading.task, reading.precision = "qlora", None  # "fine-tune in 4-bit" is QLoRA, on its default NF4
     for runtime, pattern in lx.RUNTIME_WORDS:
         if pattern.search(folded):
             reading.runtime = runtime  # type: ignore[assignment]  # the table holds Runtime names
@@ -190,24 +185,23 @@ def _settings(reading: _Reading) -> None:
         if pattern.search(folded):
             reading.optimizer = optimizer  # type: ignore[assignment]  # the table holds Optimizer names
             break
-    context = lx.CONTEXT.search(folded)
-    if context and _free(reading, context.start(), context.end()):
+    for context in lx.CONTEXT.finditer(_masked(reading)):  # masked: "4090 context" is a GPU, not a length
         number, scale = (context.group(1), context.group(2)) if context.group(1) else context.group(3, 4)
         tokens = _scaled(number, scale or "", binary=True)
         if tokens is not None and 1 <= tokens <= 100_000_000:
             reading.context_tokens = int(tokens)
         reading.taken.append((context.start(), context.end()))
+        break
     batch = lx.BATCH.search(folded)
     if batch:
         value = int(batch.group(1) or batch.group(2))
         if 1 <= value <= 4096:
             reading.batch = value
-    for match in lx.TRAIN_TOKENS.finditer(folded):
-        if _free(reading, match.start(), match.end()):
-            tokens = _scaled(match.group(1), match.group(2) or "")
-            if tokens is not None and tokens >= 1e6:
-                reading.training_tokens = int(tokens)
-                break
+    for match in lx.TRAIN_TOKENS.finditer(_masked(reading)):
+        tokens = _scaled(match.group(1), match.group(2) or "")
+        if tokens is not None and tokens >= 1e6:
+            reading.training_tokens = int(tokens)
+            break
 
 
 def _scaled(number: str, scale: str, *, binary: bool = False) -> float | None:

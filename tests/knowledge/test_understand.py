@@ -90,7 +90,9 @@ ENGLISH = [
     case("how fast is llama 3 8b on a 4090", intent="speed", model="llama-3-8b"),
     case("tok/s of qwen2.5 14b on 3090", intent="speed", model="qwen2.5-14b"),
     case("how long to train llama 2 7b on 1B tokens on 8 A100s", intent="speed", training_tokens=1_000_000_000),
-    case("how long does it take to fine-tune a 7b on 4090 with 100M tokens", intent="speed", training_tokens=100_000_000),
+    case(
+        "how long does it take to fine-tune a 7b on 4090 with 100M tokens", intent="speed", training_tokens=100_000_000
+    ),
     case("Which is better for LLMs, an RTX 4080 or an RTX 3090?", intent="compare", gpus=("rtx-4080", "rtx-3090")),
     case("4090 vs 3090 for llama", intent="compare", gpus=("rtx-4090", "rtx-3090")),
     case("llama 3 8b vs mistral 7b", intent="compare", models=("llama-3-8b", "mistral-7b-v0.3")),
@@ -109,7 +111,9 @@ SPANISH = [
     case("¿Alcanza una RTX 4080 para hacer QLoRA de Mistral 7B?", intent="fit", task="qlora", gpu="rtx-4080"),
     case("¿Cabe Llama 3.1 70B en una RTX 4090?", intent="fit", model="llama-3.1-70b", gpu="rtx-4090", language="es"),
     case("¿Me sirve una 3060 para usar Mistral?", intent="fit", model="mistral-7b-v0.3", task="inference"),
-    case("¿Puedo entrenar un modelo de 7B desde cero con dos RTX 4090?", task="pretrain", gpu_count=2, model_size_b=7.0),
+    case(
+        "¿Puedo entrenar un modelo de 7B desde cero con dos RTX 4090?", task="pretrain", gpu_count=2, model_size_b=7.0
+    ),
     case("¿se puede afinar llama 2 13b en una 3090?", task="full_finetune", intent="fit", language="es"),
     case("ajuste fino de gemma 2 9b en una 4090", task="full_finetune", model="gemma-2-9b"),
     case("¿Puedo entrenar Llama 3 8B con LoRA en una 4070?", task="lora", gpu="rtx-4070"),

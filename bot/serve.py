@@ -1,7 +1,7 @@
 """`vrambot serve`: run every bot whose tokens are set (Discord, Slack) in one asyncio process.
 
-- Discord runs when ``DISCORD_TOKEN`` is set (``bot.discord_bot.runner.run_bot``; its settings are the
-  ``DISCORD_*`` variables, see ``vrambot discord --help``).
+- Discord runs when ``DISCORD_TOKEN`` is set, in the environment or ``.env`` as for `vrambot discord`
+  (``bot.discord_bot.runner.run_bot``; its settings are the ``DISCORD_*`` variables).
 - Slack runs when ``SLACK_BOT_TOKEN`` is set: in Socket Mode with ``SLACK_APP_TOKEN``, otherwise in HTTP
   mode with ``SLACK_SIGNING_SECRET`` on ``--port`` (``bot.slack_bot.runtime.start``).
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from collections.abc import Coroutine
 from typing import Any
 
@@ -53,10 +52,7 @@ def slack_plan(*, host: str, port: int, health_port: int | None) -> tuple[SlackS
 
 def discord_plan() -> tuple[list[str], Runner] | None:
     """The Discord bot's runner when ``DISCORD_TOKEN`` is set: (its secrets, the coroutine)."""
-    if not os.environ.get("DISCORD_TOKEN", "").strip():
-        return None
-    from bot.discord_bot.runner import run_bot  # discord.py loads only when Discord runs
-    from bot.discord_bot.settings import DiscordSettings
+    from bot.discord_bot.settings import DiscordSettings  # pydantic only; reads DISCORD_* and .env
 
     try:
         settings = DiscordSettings()
@@ -67,6 +63,8 @@ def discord_plan() -> tuple[list[str], Runner] | None:
     token = settings.token_value()
     if token is None:
         return None
+    from bot.discord_bot.runner import run_bot  # discord.py loads only when Discord runs
+
     return [token], run_bot(settings, token)
 
 

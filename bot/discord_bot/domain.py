@@ -1,17 +1,18 @@
 """The adapter's only door into the domain: build a :class:`Query` from slash-command options, or pass
-free text to ``knowledge.ask``. Nothing here decides an answer."""
+free text to ``knowledge.ask`` (both from ``knowledge.respond``). Nothing here decides an answer."""
 
 from __future__ import annotations
 
-import knowledge
 from knowledge.answer import Answer, Intent, Query
 from knowledge.i18n import Language
 from knowledge.job import Task
+from knowledge.respond import answer as answer_query
+from knowledge.respond import ask as ask_question
 
 
 def ask(question: str, previous: Answer | None) -> Answer:
     """A free-text question, understood in context of the conversation's previous answer."""
-    return knowledge.ask(question, previous=previous)
+    return ask_question(question, previous=previous)
 
 
 def command_text(command: str, options: dict[str, object]) -> str:
@@ -49,4 +50,4 @@ def run_query(
         precision=precision,
         context_tokens=context,
     )
-    return knowledge.answer(query)
+    return answer_query(query)

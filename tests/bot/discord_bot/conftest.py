@@ -48,7 +48,7 @@ def settings_for(standin: DiscordStandIn, **overrides: Any) -> DiscordSettings:
         "cooldown_rate": 100,
         **overrides,
     }
-    return DiscordSettings(_env_file=None, **values)  # type: ignore[call-arg]  # pydantic-settings init arg
+    return DiscordSettings(_env_file=None, **values)
 
 
 @dataclass

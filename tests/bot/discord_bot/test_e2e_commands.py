@@ -9,6 +9,7 @@ import pytest
 import knowledge
 from bot.discord_bot import render
 from knowledge.answer import Query
+from knowledge.respond import answer
 
 from .conftest import RunningBot, StartBot
 from .standin.server import DiscordStandIn
@@ -17,7 +18,7 @@ FIT = {"model": "llama-2-7b", "gpu": "rtx-4060"}
 
 
 def knowledge_answer(language: str = "en", **query: Any) -> knowledge.Answer:
-    return knowledge.answer(Query(language=language, **query))  # type: ignore[arg-type]  # test data
+    return answer(Query(language=language, **query))
 
 
 @pytest.mark.parametrize(

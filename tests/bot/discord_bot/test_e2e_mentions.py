@@ -14,9 +14,12 @@ from .standin.server import DiscordStandIn
 
 async def answer_in(standin: DiscordStandIn, channel_id: str, count: int = 1) -> Json:
     """The ``count``-th message the bot posted in ``channel_id``."""
-    return await standin.until(
-        lambda: (standin.bot_messages(channel_id)[count - 1:] or [None])[0], what=f"bot message in {channel_id}"
-    )  # fmt: skip
+
+    def nth() -> Json | None:
+        posted = standin.bot_messages(channel_id)
+        return posted[count - 1] if len(posted) >= count else None
+
+    return await standin.until(nth, what=f"bot message {count} in {channel_id}")
 
 
 async def test_mention_is_answered_in_a_new_thread_and_follow_up_keeps_context(

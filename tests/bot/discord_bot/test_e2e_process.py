@@ -48,7 +48,9 @@ async def test_vrambot_discord_runs_answers_reports_health_and_stops_on_sigterm(
     try:
         await standin.until(lambda: any(s.ready for s in standin.gateway.sessions), 15, "the process to connect")
         reply = await standin.reply_to(await standin.interact("gpu", {"name": "rtx-4090"}))
-        assert reply.embed["title"]
+        if not reply.embed.get("title"):
+            process.kill()
+            raise AssertionError((await process.communicate())[1].decode())
         async with aiohttp.ClientSession() as http:
             for _ in range(100):
                 async with http.get(f"http://127.0.0.1:{port}/health") as response:

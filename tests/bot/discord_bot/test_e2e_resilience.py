@@ -21,7 +21,7 @@ async def test_rate_limited_reply_is_retried(standin: DiscordStandIn, running: R
     standin.rate_limit_next("POST", r"^/channels/\d+/messages$", retry_after=0.3)
     question = await standin.say("can a 3090 run llama 2 13b?")
     thread = await standin.until(lambda: standin.thread_of(question["id"]), what="a thread")
-    answer = await standin.until(lambda: (standin.bot_messages(thread["id"]) or [None])[0], what="the answer")
+    answer = (await standin.until(lambda: standin.bot_messages(thread["id"]), what="the answer"))[0]
     posts = [r for r in standin.requests if r.method == "POST" and r.path == f"/channels/{thread['id']}/messages"]
     assert [r.status for r in posts] == [429, 200]
     assert answer["embeds"][0]["title"]

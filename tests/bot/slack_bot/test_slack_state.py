@@ -145,3 +145,29 @@ def test_tokens_do_not_show_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch
     settings = load_settings("http")
     assert "very-secret" not in repr(settings) and "very-secret" not in str(settings.model_dump())
     assert sorted(settings.secrets()) == ["sign-very-secret", "xoxb-very-secret"]
+
+
+def test_log_records_never_carry_a_secret() -> None:
+    """Whatever logs a token (message, arguments or exception), the handler prints [redacted] instead."""
+    import io
+    import logging
+
+    from bot.slack_bot.logs import RedactSecrets
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactSecrets(["xoxb-secret-1", "sign-secret-2"]))
+    logger = logging.getLogger("test.redact")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.error("token %s in args", "xoxb-secret-1")
+        try:
+            raise RuntimeError("bad secret sign-secret-2")
+        except RuntimeError:
+            logger.exception("failed with xoxb-secret-1")
+    finally:
+        logger.removeHandler(handler)
+    printed = stream.getvalue()
+    assert "xoxb-secret-1" not in printed and "sign-secret-2" not in printed
+    assert printed.count("[redacted]") == 3

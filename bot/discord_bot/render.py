@@ -86,27 +86,43 @@ def _fit_total(embed: EmbedDict, budget: int) -> EmbedDict:
     return embed
 
 
+def _body(answer: Answer, title: str) -> str:
+    """``answer.text`` without what the embed shows elsewhere: the title line, the assumptions line
+    (the footer) and the site link (the title links to it)."""
+    lines = answer.text.strip().splitlines()
+    if lines and lines[0].strip() == title:
+        lines = lines[1:]
+    assumptions = answer.assumptions.strip()
+    kept = [
+        line for line in lines if not (assumptions and assumptions in line) and not (answer.url and answer.url in line)
+    ]
+    return "\n".join(kept).strip()
+
+
 def answer_embed(answer: Answer, *, budget: int = limits.EMBED_TOTAL) -> EmbedDict:
     """The embed of an answer: verdict colour, breakdown fields, suggestion, assumptions and link."""
     lang: Language = answer.language
-    embed: EmbedDict = {
-        "type": "rich",
-        "title": limits.truncate(limits.one_line(answer.title) or "vrambot", limits.EMBED_TITLE),
-        "color": colour_of(answer),
-    }
-    if answer.text.strip():
-        embed["description"] = limits.truncate(answer.text.strip(), limits.EMBED_DESCRIPTION)
+    headline = limits.one_line(answer.title)
+    if answer.error is not None:  # the message itself goes in the description, whole
+        title, description = t(lang, "reply.usage_title"), headline
+    else:
+        title = limits.truncate(headline, limits.EMBED_TITLE) or "vrambot"
+        description = _body(answer, headline if title == headline else "")
+    embed: EmbedDict = {"type": "rich", "title": title, "color": colour_of(answer)}
+    if description:
+        embed["description"] = limits.truncate(description, limits.EMBED_DESCRIPTION)
     if answer.url:
         embed["url"] = answer.url
     fields = [_field(f.name, f.value, inline=True) for f in answer.fields]
     if answer.suggestion and answer.suggestion.strip() not in answer.text:
         fields.append(_field(t(lang, "label.suggestion"), answer.suggestion, inline=False))
-    if answer.recommendations:
+    if answer.recommendations and not all(r.text in description for r in answer.recommendations):
         fields.append(_lines_field(t(lang, "label.options"), [r.text for r in answer.recommendations]))
     if fields:
         embed["fields"] = fields[: limits.EMBED_FIELDS]
     if answer.assumptions.strip():
-        embed["footer"] = {"text": limits.truncate(limits.one_line(answer.assumptions), limits.FOOTER_TEXT)}
+        footer = t(lang, "label.assumptions", assumptions=limits.one_line(answer.assumptions))
+        embed["footer"] = {"text": limits.truncate(footer, limits.FOOTER_TEXT)}
     return _fit_total(embed, budget)
 
 

@@ -92,13 +92,24 @@ async def test_unknown_gpu_is_an_ephemeral_error_with_did_you_mean(
     standin: DiscordStandIn, running: RunningBot
 ) -> None:
     """A typo in a GPU name is answered only to the user, in red, with close matches."""
-    record = await standin.interact("fit", {"model": "llama-2-7b", "gpu": "rtx 4O6O ultra"})
+    record = await standin.interact("fit", {"model": "llama-2-7b", "gpu": "rtx 4065"})
     reply = await standin.reply_to(record)
-    expected = knowledge_answer(intent="fit", model="llama-2-7b", gpu="rtx 4O6O ultra", task="inference")
+    expected = knowledge_answer(intent="fit", model="llama-2-7b", gpu="rtx 4065", task="inference")
     assert expected.error == "unknown_gpu"
     assert reply.ephemeral
     assert reply.embed["color"] == render.COLOURS["error"]
-    assert reply.embed["description"] == expected.text.strip()
+    assert reply.embed["title"] == "Can't answer that as asked"
+    assert reply.embed["description"] == expected.title
+    assert "Did you mean" in reply.embed["description"] and "RTX 4060" in reply.embed["description"]
+
+
+async def test_unknown_model_error_follows_the_user_locale(standin: DiscordStandIn, running: RunningBot) -> None:
+    """The usage error speaks the user's language: "¿Quisiste decir ...?" for a Spanish client."""
+    record = await standin.interact("model", {"name": "llama 9 7b"}, locale="es-ES", user=standin.bruno)
+    reply = await standin.reply_to(record)
+    assert reply.ephemeral
+    assert reply.embed["title"] == "No puedo responder eso tal como está"
+    assert "¿Quisiste decir" in reply.embed["description"] and "Llama 2 7B" in reply.embed["description"]
 
 
 async def test_spanish_locale_gets_a_spanish_reply(standin: DiscordStandIn, running: RunningBot) -> None:

@@ -44,7 +44,7 @@ def test_colour_tells_the_verdict(verdict: str | None, colour: int) -> None:
 
 def test_usage_error_is_red_whatever_the_verdict() -> None:
     """An unknown model or GPU shows in red."""
-    embed = render.answer_embed(make_answer(verdict=None, error="unknown_model", title="Unknown model"))
+    embed = render.answer_embed(make_answer(verdict="yes", error="unknown_model", title="Unknown model"))
     assert embed["color"] == render.COLOURS["error"]
 
 
@@ -57,7 +57,30 @@ def test_embed_carries_breakdown_assumptions_suggestion_and_link() -> None:
     assert embed["url"] == answer.url
     assert [(f["name"], f["value"]) for f in embed["fields"][:2]] == [("Weights", "12.6 GiB"), ("KV cache", "1.0 GiB")]
     assert embed["fields"][2] == {"name": "Suggestion", "value": "Use 8-bit optimizer states.", "inline": False}
-    assert embed["footer"]["text"] == answer.assumptions
+    assert embed["footer"]["text"] == f"Assumptions: {answer.assumptions}"
+
+
+def test_description_drops_what_the_embed_shows_elsewhere() -> None:
+    """The title line, the assumptions line and the link line of the text are not repeated."""
+    answer = make_answer(
+        title="Yes, it fits.",
+        text="Yes, it fits.\nIt needs 6 GiB of 8 GiB.\nAssumptions: batch 1.\nMore: https://x.example/llama/",
+        assumptions="batch 1.",
+        url="https://x.example/llama/",
+    )
+    embed = render.answer_embed(answer)
+    assert embed["description"] == "It needs 6 GiB of 8 GiB."
+    assert embed["footer"]["text"] == "Assumptions: batch 1."
+    assert embed["url"] == "https://x.example/llama/"
+
+
+def test_usage_error_keeps_the_whole_message_even_past_the_title_limit() -> None:
+    """A long "did you mean" message is shown whole in the description under a short title."""
+    message = "I don't know the model 'x'. Did you mean " + ", ".join(f"Model {i}" for i in range(40)) + "?"
+    embed = render.answer_embed(make_answer(error="unknown_model", verdict=None, title=message, text=message))
+    assert len(message) > limits.EMBED_TITLE
+    assert embed["title"] == "Can't answer that as asked"
+    assert embed["description"] == message
 
 
 def test_suggestion_already_in_the_text_is_not_repeated() -> None:

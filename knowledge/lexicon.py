@@ -358,11 +358,11 @@ REQUIREMENTS: Final = _words(
     r"memory usage",
     r"uso de memoria",
     r"consum(?:e|o|ption)",
-    r"vram",
     r"ocupa",
     r"takes up",
     r"footprint",
 )
+MEMORY_WORDS: Final = _words(r"vram", r"memory", r"memoria", r"ram", r"gb", r"gib")
 FIT: Final = _words(
     r"can",
     r"could",

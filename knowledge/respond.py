@@ -39,6 +39,10 @@ _HANDLERS: dict[Intent, Callable[[Situation], Draft]] = {
     "help": help_answer,
     "unknown": unknown,
 }
+# Intents whose answer is about one job: its task, precision and memory are the answer's.
+_ABOUT_A_JOB: frozenset[Intent] = frozenset(
+    {"fit", "requirements", "recommend_gpu", "recommend_model", "speed", "model_info"}
+)
 # What an intent needs before it can be answered; without it the question is answered as another intent.
 _NEEDS_MODEL: frozenset[Intent] = frozenset({"fit", "requirements", "model_info", "speed"})
 
@@ -126,7 +130,7 @@ def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:
         else:
             url = home_url(lang)
     text = _text(lang, draft, assumptions, url)
-    job = result.job if result is not None else None
+    job = result.job if result is not None and intent in _ABOUT_A_JOB else None
     return Answer(
         question=query.text,
         language=lang,
@@ -139,7 +143,7 @@ def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:
         precision=job.precision if job is not None else query.precision,
         context_tokens=job.context_tokens if job is not None else query.context_tokens,
         verdict=draft.verdict,
-        memory=memory_view(result) if result is not None else None,
+        memory=memory_view(result) if result is not None and job is not None else None,
         suggestion=draft.suggestion,
         tokens_per_s=draft.tokens_per_s,
         training_hours=draft.training_hours,

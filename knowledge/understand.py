@@ -261,7 +261,7 @@ def _intent(reading: _Reading, found: list[Found]) -> tuple[Intent, bool]:
     if has_model and has_hardware:
         return "fit", bool(lx.FIT.search(text))
     if has_model:
-        if lx.FIT.search(text) or reading.task is not None or reading.precision is not None:
+        if lx.FIT.search(text) or lx.MEMORY_WORDS.search(text) or reading.task or reading.precision:
             return "requirements", bool(lx.FIT.search(text))
         return "model_info", False
     if reading.vram_gib is not None and (lx.FIT.search(text) or reading.task is not None):

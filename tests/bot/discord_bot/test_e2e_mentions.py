@@ -91,3 +91,16 @@ async def test_with_message_content_follow_ups_need_no_mention(standin: DiscordS
     second = await answer_in(standin, thread["id"], 2)
     expected = knowledge.ask("what about a 3090?", previous=knowledge.ask("can a 4060 run llama 2 13b?"))
     assert second["embeds"][0]["title"] == render.answer_embed(expected)["title"]
+
+
+async def test_nobody_is_pinged_even_when_the_question_names_everyone(
+    standin: DiscordStandIn, running: RunningBot
+) -> None:
+    """Every message the bot sends forbids mentions (@everyone, roles, users, the replied-to author)."""
+    question = await standin.say("@everyone <@&123> can a 4090 run llama 2 70b?")
+    thread = await standin.until(lambda: standin.thread_of(question["id"]), what="a thread")
+    await answer_in(standin, thread["id"])
+    await standin.say("@everyone and in 4 bits?", channel_id=thread["id"])
+    second = await answer_in(standin, thread["id"], 2)
+    assert standin.bot_messages(thread["id"])[0]["allowed_mentions"] == {"parse": []}
+    assert second["allowed_mentions"] == {"parse": [], "replied_user": False}

@@ -100,7 +100,7 @@ def build_commands(bot: Responder) -> list[app_commands.Command[Any, ..., None]]
     async def ask(interaction: discord.Interaction, question: app_commands.Range[str, 1, 4000]) -> None:
         key = ask_memory_key(interaction)
         previous = bot.previous(key)
-        await bot.respond(interaction, lambda _lang: domain.ask(question, previous), remember=key)
+        await bot.respond(interaction, lambda lang: domain.ask(question, previous, lang), remember=key)
 
     @app_commands.command(name=localized("cmd.fit.name"), description=localized("cmd.fit.description"))
     @app_commands.rename(

@@ -4,15 +4,26 @@ free text to ``knowledge.ask`` (both from ``knowledge.respond``). Nothing here d
 from __future__ import annotations
 
 from knowledge.answer import Answer, Intent, Query
+from knowledge.catalog import load_catalog
 from knowledge.i18n import Language
 from knowledge.job import Task
 from knowledge.respond import answer as answer_query
 from knowledge.respond import ask as ask_question
+from knowledge.understand import read, understand
 
 
-def ask(question: str, previous: Answer | None) -> Answer:
-    """A free-text question, understood in context of the conversation's previous answer."""
-    return ask_question(question, previous=previous)
+def ask(question: str, previous: Answer | None, fallback: Language | None = None) -> Answer:
+    """A free-text question, understood in context of the conversation's previous answer.
+
+    The answer follows the question's language; a first question with no language of its own
+    ("4060 llama 2 7b?") is answered in ``fallback`` (the user's locale, or the server's).
+    """
+    if fallback is None or previous is not None:
+        return ask_question(question, previous=previous)
+    query = understand(question, None)
+    if query.language != fallback and read(question, load_catalog()).language is None:
+        query = query.model_copy(update={"language": fallback})
+    return answer_query(query)
 
 
 def command_text(command: str, options: dict[str, object]) -> str:

@@ -2,8 +2,11 @@
 
 In a server channel the bot starts a thread from the question and answers there; inside a thread it
 replies in the thread; in a DM it replies in the DM. Each thread (or DM) remembers its previous answer
-so that "what about a 3090?" is understood. Without the privileged Message Content intent Discord only
-delivers the text of messages that mention the bot, so follow-ups mention it too; with the intent
+so that "what about a 3090?" is understood. Mentions carry no locale: the answer follows the question's
+language, or the server's preferred locale when the question has none ("4060 llama 2 7b?").
+
+Without the privileged Message Content intent Discord only delivers the text of messages that mention
+the bot, so follow-ups mention it too; with the intent
 (``DISCORD_MESSAGE_CONTENT``), un-mentioned messages in a thread the bot is answering in are answered.
 """
 
@@ -19,6 +22,7 @@ import discord
 from bot.discord_bot import domain, limits, render
 from bot.discord_bot.messages import t
 from knowledge.answer import Answer
+from knowledge.i18n import language_of_locale
 
 if TYPE_CHECKING:
     from bot.discord_bot.client import VramBot
@@ -84,7 +88,8 @@ class MentionHandler:
     async def _answer(self, message: discord.Message, question: str) -> None:
         key = conversation_key(message.channel)
         previous = self._bot.memory.get(key) if key else None
-        answer: Answer = await asyncio.to_thread(domain.ask, question, previous)
+        fallback = language_of_locale(message.guild.preferred_locale.value) if message.guild else None
+        answer: Answer = await asyncio.to_thread(domain.ask, question, previous, fallback)
         notice = self._bot.cooldown_notice(message.author.id, answer.language)
         if notice is not None:
             await message.reply(embed=render.to_embed(render.notice_embed(notice)), mention_author=False)

@@ -171,3 +171,14 @@ async def test_cooldown_answers_politely_and_only_to_that_user(standin: DiscordS
     assert "Vuelve a intentarlo en" in reply.embed["description"]
     other = await standin.reply_to(await standin.interact("gpu", {"name": "rtx-4090"}, user=standin.alice))
     assert not other.ephemeral
+
+
+async def test_ask_without_language_words_follows_the_user_locale(
+    standin: DiscordStandIn, running: RunningBot
+) -> None:
+    """A question with no language of its own ("4060 llama 2 7b?") is answered in the user's locale."""
+    reply = await standin.reply_to(await standin.interact("ask", {"question": "4060 llama 2 7b?"}, locale="es-ES"))
+    english = knowledge.ask("4060 llama 2 7b?")
+    assert english.language == "en"
+    assert reply.embed["title"] != render.answer_embed(english)["title"]
+    assert reply.embed["footer"]["text"].startswith("Supuestos:")

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from knowledge import ask  # after the path set-up above
+from knowledge import ask  # noqa: E402  # importable only after the path set-up above
 
 EXAMPLES = ROOT / "tests" / "knowledge" / "data" / "questions.jsonl"
 MORE = [  # the other kinds of question, in both languages

@@ -173,9 +173,7 @@ async def test_cooldown_answers_politely_and_only_to_that_user(standin: DiscordS
     assert not other.ephemeral
 
 
-async def test_ask_without_language_words_follows_the_user_locale(
-    standin: DiscordStandIn, running: RunningBot
-) -> None:
+async def test_ask_without_language_words_follows_the_user_locale(standin: DiscordStandIn, running: RunningBot) -> None:
     """A question with no language of its own ("4060 llama 2 7b?") is answered in the user's locale."""
     reply = await standin.reply_to(await standin.interact("ask", {"question": "4060 llama 2 7b?"}, locale="es-ES"))
     english = knowledge.ask("4060 llama 2 7b?")

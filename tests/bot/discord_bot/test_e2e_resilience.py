@@ -10,9 +10,8 @@ import discord
 import pytest
 
 from bot.discord_bot import render
-from bot.discord_bot.runner import sync_commands
 
-from .conftest import RunningBot, StartBot, settings_for
+from .conftest import RunningBot, StartBot
 from .standin.server import DiscordStandIn
 
 
@@ -110,19 +109,3 @@ async def test_refused_message_content_intent_stops_with_a_clear_error(
     with pytest.raises(discord.PrivilegedIntentsRequired):
         await asyncio.wait_for(asyncio.shield(running.task), 5)
     running.expected_exit = True
-
-
-async def test_guild_sync_copies_the_global_commands(standin: DiscordStandIn) -> None:
-    """`sync --guild` PUTs all six localized commands to that guild (never an empty list)."""
-    count = await sync_commands(settings_for(standin), standin.token, int(standin.guild_id))
-    assert count == 6
-    synced = standin.synced[standin.guild_id]
-    assert {c["name"] for c in synced} == {"ask", "fit", "vram", "gpu", "model", "help"}
-    assert all(c["name_localizations"]["es-ES"] for c in synced)
-    assert None not in standin.synced
-
-
-async def test_global_sync(standin: DiscordStandIn) -> None:
-    """`sync` without a guild PUTs the commands globally."""
-    assert await sync_commands(settings_for(standin), standin.token, None) == 6
-    assert len(standin.synced[None]) == 6

@@ -83,7 +83,7 @@ def _gpu_fields(lang: Language, gpu: Gpu) -> list[Field]:
         Field(name=t(lang, "field.tflops"), value=f"{number(gpu.fp16_tensor_tflops, lang, 1)} TFLOPS"),
     ]
     if gpu.price_usd:
-        fields.append(Field(name=t(lang, "field.price"), value=f"{gpu.price_usd} USD"))
+        fields.append(Field(name=t(lang, "field.price"), value=f"{number(gpu.price_usd, lang, 0)} USD"))
     return fields
 
 
@@ -105,7 +105,7 @@ def gpu_info(sit: Situation) -> Draft:
     if gpu.gpu_memory_share < 1:
         draft.lines.append(t(lang, "gpu.unified", usable=gib(gpu.usable_memory_gib, lang)))
     if gpu.price_usd:
-        draft.lines.append(t(lang, "gpu.price", price=gpu.price_usd))
+        draft.lines.append(t(lang, "gpu.price", price=number(gpu.price_usd, lang, 0)))
     for precision in ("fp16", SMALL_QUANT):
         best = largest_models(sit, gpu, sit.count, "inference", precision, limit=1)
         if best:

@@ -119,6 +119,9 @@ REQUIREMENTS: Final = _words(
     r"need(?:s|ed)?", r"required", r"requires?", r"necesit[oaeo]s?", r"necesitan", r"requiere", r"memory usage",
     r"uso de memoria", r"consum(?:e|o|ption)", r"ocupa", r"takes up", r"footprint",
 )
+HOW_MUCH_MEMORY: Final = _words(
+    r"how much (?:\w+ ){0,2}(?:vram|memory|ram)", r"cuant[ao]s? (?:\w+ ){0,2}(?:vram|memoria|ram|gb)",
+)
 MEMORY_WORDS: Final = _words(r"vram", r"memory", r"memoria", r"ram", r"gb", r"gib")
 FIT: Final = _words(
     r"can", r"could", r"will", r"would", r"does", r"do", r"is", r"fits?", r"enough", r"handle", r"possible",

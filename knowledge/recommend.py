@@ -10,7 +10,7 @@ from knowledge.draft import Draft, Situation
 from knowledge.errors import InvalidQuery
 from knowledge.estimate import estimate
 from knowledge.fit import MAX_GPUS, gpus_needed
-from knowledge.i18n import Language, gib, t
+from knowledge.i18n import Language, gib, number, t
 from knowledge.job import Estimate, Job, Task
 from knowledge.links import gpu_url, model_url
 from knowledge.precision import resolve, weight_bytes
@@ -53,7 +53,9 @@ def gpu_line(lang: Language, gpu: Gpu, count: int, result: Estimate) -> Recommen
     if count > 1:
         text = t(lang, "rec.gpu_count_line", hardware=hardware(lang, gpu, count), per_gpu=per_gpu(lang, result))
     elif gpu.price_usd:
-        text = t(lang, "rec.gpu_line", gpu=gpu.name, vram=gib(gpu.memory_gib, lang), price=gpu.price_usd)
+        text = t(
+            lang, "rec.gpu_line", gpu=gpu.name, vram=gib(gpu.memory_gib, lang), price=number(gpu.price_usd, lang, 0)
+        )
     else:
         text = t(lang, "rec.gpu_line_unpriced", gpu=gpu.name, vram=gib(gpu.memory_gib, lang))
     return Recommendation(
@@ -100,6 +102,12 @@ def recommend_gpu(sit: Situation) -> Draft:
         if cards:
             draft.gpu, draft.gpu_count = cards[0][0], cards[0][1]
     draft.lines = [f"• {line.text}" for line in lines]
+    if cheapest and all(gpu.segment == "datacenter" for gpu, _ in cheapest):
+        several = [c for c in common_cards(plain, sit.catalog) if c[0].segment != "datacenter" and c[1] > 1]
+        if several:  # a server card, or several desktop ones
+            extra = [gpu_line(lang, gpu, count, result) for gpu, count, result in several]
+            draft.lines += [t(lang, "rec.gpu_or_several"), *(f"• {line.text}" for line in extra)]
+            lines += extra
     draft.recommendations = lines
     draft.fields = memory_fields(lang, base)
     return draft

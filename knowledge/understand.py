@@ -246,7 +246,7 @@ def _intent(reading: _Reading, found: list[Found]) -> tuple[Intent, bool]:
         return "help", True
     if (len(reading.gpus) >= 2 or len(reading.models) >= 2) and lx.COMPARE.search(text):
         return "compare", True
-    if lx.SPEED.search(text) and entities:
+    if lx.SPEED.search(text) and entities and not lx.HOW_MUCH_MEMORY.search(text):
         return "speed", True
     if lx.RECOMMEND_MODEL.search(text) and reading.model is None:
         return "recommend_model", True

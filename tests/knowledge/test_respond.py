@@ -319,3 +319,19 @@ def test_spanish_answers_write_numbers_the_spanish_way() -> None:
 def test_answers_are_answers() -> None:
     """ask returns the Answer model the bots render."""
     assert isinstance(ask("help"), Answer)
+
+
+def test_server_sized_jobs_also_offer_several_desktop_cards() -> None:
+    """When only server GPUs hold a job alone, the answer also says how many desktop cards would."""
+    reply = ask("What GPU do I need to run Llama 2 70B?")
+    several = [r for r in reply.recommendations if r.count > 1]
+    assert several and several[0].id == "rtx-4090"
+    assert several[0].count == gpus_needed(job("llama-2-70b"), CATALOG.gpu("rtx-4090"))
+    assert all(CATALOG.gpu(r.id).segment == "datacenter" for r in reply.recommendations if r.count == 1)
+
+
+def test_follow_up_on_a_query() -> None:
+    """A previous Query (a slash command's options) works as the previous turn too."""
+    previous = Query(intent="fit", language="es", model="llama-3-8b", gpu="rtx-4060", task="full_finetune")
+    reply = ask("¿y con QLoRA?", previous=previous)
+    assert (reply.task, reply.verdict, reply.language) == ("qlora", "yes", "es")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
+from pydantic import ValidationError
+
 from knowledge.answer import Answer, GpuRef, Intent, ModelRef, Query
 from knowledge.catalog import Catalog, Gpu, Model, load_catalog
 from knowledge.describe import compare, gpu_info, help_answer, model_info, unknown, unknown_name
@@ -64,6 +66,9 @@ def answer(query: Query) -> Answer:
         return _error(query, kind, unknown_name(query.language, error))
     except InvalidQuery as error:
         return _error(query, "invalid_query", _invalid(query.language, error))
+    except ValidationError as error:  # a hand-built Query with a value out of range (batch 0, -5 tokens)
+        field = ".".join(str(part) for part in error.errors()[0]["loc"])
+        return _error(query, "invalid_query", t(query.language, "invalid.field", field=field))
     return _assemble(situation, intent, draft)
 
 

@@ -335,3 +335,21 @@ def test_follow_up_on_a_query() -> None:
     previous = Query(intent="fit", language="es", model="llama-3-8b", gpu="rtx-4060", task="full_finetune")
     reply = ask("¿y con QLoRA?", previous=previous)
     assert (reply.task, reply.verdict, reply.language) == ("qlora", "yes", "es")
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"batch": -1}, {"training_tokens": 0, "task": "qlora"}, {"context_tokens": -5}, {"gpu_count": 100_000}],
+    ids=["negative batch", "zero tokens", "negative context", "absurd gpu count"],
+)
+def test_a_hand_built_query_out_of_range_is_an_error_answer(fields: dict[str, Any]) -> None:
+    """A slash command passing a value out of range gets an error answer naming it, not an exception."""
+    reply = answer(Query(intent="fit", model="llama-3-8b", gpu="rtx-4090", **fields))
+    assert reply.error == "invalid_query" and reply.text
+
+
+def test_public_api() -> None:
+    """knowledge exports ask and answer."""
+    import knowledge
+
+    assert {"ask", "answer", "Answer", "Query"} <= set(knowledge.__all__)

@@ -6,7 +6,7 @@ from typing import Any
 
 import discord
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.discord_bot import limits, render
@@ -154,16 +154,17 @@ def test_truncate(text: str, limit: int, expected: str) -> None:
 texts = st.text(max_size=3000)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(
     title=st.text(max_size=400),
     text=texts,
     fields=st.lists(st.tuples(st.text(max_size=300), st.text(max_size=1300)), max_size=30),
     assumptions=st.text(max_size=2500),
     suggestion=st.one_of(st.none(), st.text(max_size=1500)),
+    error=st.sampled_from([None, "unknown_model"]),
 )
 def test_any_answer_renders_within_discord_limits(
-    title: str, text: str, fields: list[tuple[str, str]], assumptions: str, suggestion: str | None
+    title: str, text: str, fields: list[tuple[str, str]], assumptions: str, suggestion: str | None, error: str | None
 ) -> None:
     """Whatever the knowledge package says, the embed passes Discord's validation."""
     answer = make_answer(
@@ -172,5 +173,6 @@ def test_any_answer_renders_within_discord_limits(
         fields=tuple(Field(name=n, value=v) for n, v in fields),
         assumptions=assumptions,
         suggestion=suggestion,
+        error=error,
     )
     assert rules.message_errors({"embeds": [render.answer_embed(answer)]}) == []

@@ -1,13 +1,17 @@
 """MkDocs hook that `vrambot site serve` adds (never mkdocs.yml): regenerate the pages before each rebuild.
 
 With ``watch`` on the catalog, the templates and the labels, an edit to any of them rebuilds and live-reloads
-the browser. ``write_all`` writes only files whose text changed, so the rebuild it causes settles at once.
+the browser. The generator runs in a fresh process so that it reads the edited files (the catalog and labels
+are cached per process); it writes only files whose text changed, so the rebuild it causes settles at once.
 """
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
-from knowledge.publish import write_all
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def on_pre_build(config: Any, **kwargs: Any) -> None:
-    write_all()
+    subprocess.run([sys.executable, "-m", "knowledge.publish"], cwd=ROOT, check=True)

@@ -8,6 +8,7 @@ whenever the catalog, the templates or the labels change.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -65,6 +66,10 @@ def serve(port: int, open_browser: bool) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve  # imported here: `vrambot ask` never loads MkDocs
 
     os.environ.update(QUIET_ENV)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
     _regenerate()
     mkdocs_serve(
         config_file=str(CONFIG),

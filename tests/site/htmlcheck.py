@@ -1,6 +1,6 @@
 """A small checker for a built static site: every internal href and #anchor resolves to a file and an id.
 
-Internal means relative or root-relative (no scheme); ``http(s):``, ``mailto:`` and the like are left alone.
+Internal means relative or root-relative (no scheme); ``https:``, ``mailto:`` and the like are left alone.
 """
 
 from __future__ import annotations
@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-
-EXTERNAL_SCHEMES = ("http", "https", "mailto", "data", "javascript", "tel")
 
 
 @dataclass
@@ -49,8 +47,7 @@ def parse(path: Path) -> PageLinks:
 
 
 def is_external(href: str) -> bool:
-    scheme = urlsplit(href).scheme
-    return bool(scheme) and scheme in EXTERNAL_SCHEMES or href.startswith("//")
+    return bool(urlsplit(href).scheme) or href.startswith("//")
 
 
 def target_file(root: Path, page: Path, href: str, base_path: str = "/") -> Path:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from knowledge.publish import ROOT, write_all
+from knowledge.publish import REGENERATE, ROOT, stale, write_all
 
 CONFIG = ROOT / "mkdocs.yml"
 WATCH = ("knowledge/data", "site/templates", "site/locales")
@@ -41,9 +41,22 @@ def site() -> None:
     default=None,
     help="Where to write the site (default: build/site).",
 )
-def build(out: Path | None) -> None:
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Build the committed pages as they are; fail if they are stale instead of regenerating them.",
+)
+def build(out: Path | None, check: bool) -> None:
     """Regenerate the pages, then build the site strictly (a broken link or anchor fails)."""
-    _regenerate()
+    if check:
+        problems = stale()
+        if problems:
+            raise click.ClickException(
+                f"{len(problems)} generated file(s) are out of date ({problems[0]}, ...): "
+                f"run `{REGENERATE}` and commit site/docs."
+            )
+    else:
+        _regenerate()
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(CONFIG)]
     if out is not None:
         command += ["-d", str(out.resolve())]

@@ -63,9 +63,12 @@ def rendered() -> dict[Path, str]:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built strictly by `vrambot site build --out DIR` (one build per session)."""
+    """The committed pages built strictly by `vrambot site build --check --out DIR` (one build per session).
+
+    ``--check`` builds the pages as committed (never rewriting them), so a stale tree fails here too.
+    """
     out = tmp_path_factory.mktemp("site") / "site"
-    result = CliRunner().invoke(main, ["site", "build", "--out", str(out)])
+    result = CliRunner().invoke(main, ["site", "build", "--check", "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out
 

@@ -20,3 +20,14 @@ def test_serve_refuses_a_port_out_of_range() -> None:
     result = CliRunner().invoke(main, ["site", "serve", "--port", "70000"])
     assert result.exit_code == 2
     assert "--port" in result.output
+
+
+def test_build_check_refuses_stale_pages(monkeypatch) -> None:
+    """`vrambot site build --check` on a stale tree fails naming the regenerate command, building nothing."""
+    import bot.commands.site as command
+
+    monkeypatch.setattr(command, "stale", lambda: ["stale: site/docs/semilla.md"])
+    result = CliRunner().invoke(main, ["site", "build", "--check"])
+    assert result.exit_code == 1
+    assert "stale: site/docs/semilla.md" in result.output
+    assert "run `python -m knowledge.publish`" in result.output

@@ -3,7 +3,7 @@
 Nothing here imports a chat platform or a web framework; the estimator does no I/O.
 """
 
-from knowledge.answer import Answer, Query
+from knowledge.answer_model import Answer, Query
 from knowledge.catalog import Catalog, Gpu, Model, SeedRow, load_catalog
 from knowledge.errors import CatalogError, InvalidQuery, KnowledgeError, UnknownGpu, UnknownModel
 from knowledge.job import Estimate, Job, Memory

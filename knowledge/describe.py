@@ -4,7 +4,7 @@ answers (neither is an error: one shows what vrambot answers, the other suggests
 
 from __future__ import annotations
 
-from knowledge.answer import Field
+from knowledge.answer_model import Field
 from knowledge.catalog import Gpu, Model
 from knowledge.draft import Draft, Situation
 from knowledge.errors import InvalidQuery, UnknownGpu, UnknownModel

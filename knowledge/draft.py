@@ -1,5 +1,5 @@
 """What answering works on: a :class:`Situation` (the query with its names resolved in the catalog) and the
-:class:`Draft` each intent fills in, which ``knowledge.respond`` turns into an :class:`~knowledge.answer.Answer`.
+:class:`Draft` each intent fills in, which ``knowledge.respond`` turns into an :class:`~knowledge.answer_model.Answer`.
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from knowledge.answer import Field, Query, Recommendation, Verdict
+from knowledge.answer_model import Field, Query, Recommendation, Verdict
 from knowledge.catalog import Catalog, Gpu, Model
 from knowledge.i18n import Language
 from knowledge.job import TRAINING_TASKS, Estimate, Job, Task

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from typing import Final
 
-from knowledge.answer import Intent
+from knowledge.answer_model import Intent
 from knowledge.job import Task
 
 _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-", "×": "x"})

@@ -4,7 +4,7 @@ catalog models that fit a GPU. Every pick is confirmed by the estimator on that 
 
 from __future__ import annotations
 
-from knowledge.answer import Recommendation
+from knowledge.answer_model import Recommendation
 from knowledge.catalog import Catalog, Gpu, Model
 from knowledge.draft import Draft, Situation
 from knowledge.errors import InvalidQuery

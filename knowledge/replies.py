@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from knowledge.answer import Field
+from knowledge.answer_model import Field
 from knowledge.draft import DEFAULT_TRAINING_TOKENS, Draft, Situation
 from knowledge.estimate import estimate
 from knowledge.fit import Change, assess

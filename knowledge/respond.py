@@ -1,7 +1,7 @@
-"""One question in, one :class:`~knowledge.answer.Answer` out.
+"""One question in, one :class:`~knowledge.answer_model.Answer` out.
 
 ``ask(text, previous=None)`` understands the question (``knowledge.understand``) and answers it;
-``answer(query)`` answers a :class:`~knowledge.answer.Query` built any other way (a slash command's options).
+``answer(query)`` answers a :class:`~knowledge.answer_model.Query` built any other way (a slash command's options).
 Neither raises on what a person types: an unknown model or GPU, or a setup the estimator refuses, becomes an
 Answer with ``error`` set and a message in the question's language.
 """
@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from knowledge.answer import Answer, GpuRef, Intent, ModelRef, Query
+from knowledge.answer_model import Answer, GpuRef, Intent, ModelRef, Query
 from knowledge.catalog import Catalog, Gpu, Model, load_catalog
 from knowledge.describe import compare, gpu_info, help_answer, model_info, unknown, unknown_name
 from knowledge.draft import Draft, Situation

@@ -1,4 +1,4 @@
-"""From a question typed in English or Spanish to a :class:`~knowledge.answer.Query`.
+"""From a question typed in English or Spanish to a :class:`~knowledge.answer_model.Query`.
 
 ``understand("¿Puedo correr LLaMA 7B en una RTX 4060?")`` finds the language, the models and GPUs (in the
 catalog, tolerant of how people type), the task, precision, context, batch and token counts, then the intent.
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from knowledge import lexicon as lx
-from knowledge.answer import Answer, Intent, Query
+from knowledge.answer_model import Answer, Intent, Query
 from knowledge.catalog import Catalog, Gpu, load_catalog
 from knowledge.entities import Found, Index, find, index, split_multipliers, tokenize
 from knowledge.errors import InvalidQuery

@@ -6,7 +6,7 @@ numbers are written as the language writes them ("19.2 GiB", "19,2 GiB").
 
 from __future__ import annotations
 
-from knowledge.answer import Field, MemoryView
+from knowledge.answer_model import Field, MemoryView
 from knowledge.catalog import Gpu
 from knowledge.i18n import Language, gib, number, t
 from knowledge.job import Estimate, Task, to_gib

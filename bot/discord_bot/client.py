@@ -22,7 +22,7 @@ from bot.discord_bot.memory import ConversationMemory
 from bot.discord_bot.mentions import MentionHandler
 from bot.discord_bot.messages import t
 from bot.discord_bot.settings import DiscordSettings
-from knowledge.answer import Answer
+from knowledge.answer_model import Answer
 from knowledge.i18n import Language, language_of_locale
 
 log = logging.getLogger("vrambot.discord")

@@ -16,7 +16,7 @@ from discord.app_commands import Choice
 
 from bot.discord_bot import domain, limits
 from bot.discord_bot.translator import localized
-from knowledge.answer import Answer
+from knowledge.answer_model import Answer
 from knowledge.catalog import load_catalog
 from knowledge.i18n import Language, language_of_locale, number
 from knowledge.job import TASKS, Task

@@ -3,7 +3,7 @@ free text to ``knowledge.ask`` (both from ``knowledge.respond``). Nothing here d
 
 from __future__ import annotations
 
-from knowledge.answer import Answer, Intent, Query
+from knowledge.answer_model import Answer, Intent, Query
 from knowledge.catalog import load_catalog
 from knowledge.i18n import Language
 from knowledge.job import Task

@@ -21,7 +21,7 @@ import discord
 
 from bot.discord_bot import domain, limits, render
 from bot.discord_bot.messages import t
-from knowledge.answer import Answer
+from knowledge.answer_model import Answer
 from knowledge.i18n import language_of_locale
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""An :class:`~knowledge.answer.Answer` laid out as a Discord embed, always within Discord's limits.
+"""An :class:`~knowledge.answer_model.Answer` laid out as a Discord embed, always within Discord's limits.
 
 Pure functions over plain dicts (the JSON Discord receives); :func:`to_embed` wraps one for discord.py.
 The colour tells the verdict; the fields carry the breakdown; the footer the assumptions; the title links
@@ -13,7 +13,7 @@ import discord
 
 from bot.discord_bot import limits
 from bot.discord_bot.messages import t
-from knowledge.answer import Answer
+from knowledge.answer_model import Answer
 from knowledge.i18n import Language
 
 EmbedDict = dict[str, Any]

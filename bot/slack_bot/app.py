@@ -32,7 +32,7 @@ from bot.slack_bot.incoming import question_text
 from bot.slack_bot.memory import ConversationMemory, ThreadKey
 from bot.slack_bot.render import OPEN_SITE_ACTION, SlackMessage, error_message, messages, render
 from bot.slack_bot.settings import SettingsError, SlackSettings
-from knowledge.answer import Answer
+from knowledge.answer_model import Answer
 from knowledge.i18n import Language
 
 log = logging.getLogger("vrambot.slack")

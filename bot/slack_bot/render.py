@@ -1,4 +1,4 @@
-"""Lay out an :class:`~knowledge.answer.Answer` as a Slack message: Block Kit blocks and a text fallback.
+"""Lay out an :class:`~knowledge.answer_model.Answer` as a Slack message: Block Kit blocks and a text fallback.
 
 The answer's text is already in the user's language; this module only arranges it, within Slack's
 limits (50 blocks; 3,000 characters per section text; 10 fields of 2,000; 150 for a header; 75 for a
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from knowledge.answer import Answer, Recommendation
+from knowledge.answer_model import Answer, Recommendation
 from knowledge.i18n import Language, Messages
 
 MAX_BLOCKS = 50

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledge import Answer, ask, load_catalog
-from knowledge.answer import INTENTS
+from knowledge.answer_model import INTENTS
 
 CATALOG = load_catalog()
 _VOCABULARY = (  # question words in both languages, settings and numbers, to build near-questions

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from knowledge.answer import Query
+from knowledge.answer_model import Query
 from knowledge.understand import understand
 
 

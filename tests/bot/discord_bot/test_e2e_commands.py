@@ -8,7 +8,7 @@ import pytest
 
 import knowledge
 from bot.discord_bot import render
-from knowledge.answer import Query
+from knowledge.answer_model import Query
 from knowledge.respond import answer
 
 from .conftest import RunningBot, StartBot

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.discord_bot import limits, render
-from knowledge.answer import Answer, Field, Recommendation
+from knowledge.answer_model import Answer, Field, Recommendation
 
 from .standin import rules
 

@@ -18,7 +18,7 @@ from bot.slack_bot.render import (
     escape_within,
     render,
 )
-from knowledge.answer import Answer, Field, MemoryView, Recommendation
+from knowledge.answer_model import Answer, Field, MemoryView, Recommendation
 from tests.bot.slack_bot.standin import block_errors
 
 SITE = "https://vrambot.github.io/vrambot/en/modelos/llama-2-7b/"

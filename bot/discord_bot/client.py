@@ -18,10 +18,10 @@ from discord import app_commands
 from bot.discord_bot import render
 from bot.discord_bot.commands import Layout, Produce, build_commands
 from bot.discord_bot.cooldown import Cooldown, whole_seconds
-from bot.discord_bot.memory import ConversationMemory
 from bot.discord_bot.mentions import MentionHandler
 from bot.discord_bot.messages import t
 from bot.discord_bot.settings import DiscordSettings
+from bot.memory import ConversationMemory
 from knowledge.answer_model import Answer
 from knowledge.i18n import Language, language_of_locale
 
@@ -90,7 +90,9 @@ class VramBot:
         self.tree = VramTree(self.client)
         for command in build_commands(self):
             self.tree.add_command(command)
-        self.memory: ConversationMemory[Answer] = ConversationMemory(settings.memory_size, settings.memory_ttl, clock)
+        self.memory: ConversationMemory[str, Answer] = ConversationMemory(
+            settings.memory_size, settings.memory_ttl, clock
+        )
         self.cooldown = Cooldown(settings.cooldown_rate, settings.cooldown_per, clock)
         self.mentions = MentionHandler(self)
         self._gateway_up = False

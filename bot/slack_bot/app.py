@@ -27,9 +27,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.memory import ConversationMemory
 from bot.slack_bot.dedupe import Deduper
 from bot.slack_bot.incoming import question_text
-from bot.slack_bot.memory import ConversationMemory, ThreadKey
+from bot.slack_bot.memory import ThreadKey
 from bot.slack_bot.render import OPEN_SITE_ACTION, SlackMessage, error_message, messages, render
 from bot.slack_bot.settings import SettingsError, SlackSettings
 from knowledge.answer_model import Answer
@@ -77,7 +78,7 @@ class SlackBot:
         self.settings = settings
         self._ask = ask
         self.seen = Deduper()
-        self.memory: ConversationMemory[Answer] = ConversationMemory()
+        self.memory: ConversationMemory[ThreadKey, Answer] = ConversationMemory()
         secret = settings.signing_secret.get_secret_value() if settings.signing_secret is not None else ""
         self.app = AsyncApp(
             name="vrambot",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.discord_bot.cooldown import Cooldown, whole_seconds
-from bot.discord_bot.memory import ConversationMemory
+from bot.memory import ConversationMemory
 
 
 class Clock:
@@ -18,7 +18,7 @@ class Clock:
 
 def test_memory_returns_the_latest_turn_of_each_conversation() -> None:
     """Each thread remembers its own previous answer; a new turn replaces the old one."""
-    memory: ConversationMemory[str] = ConversationMemory(size=10, ttl=60, clock=Clock())
+    memory: ConversationMemory[str, str] = ConversationMemory(size=10, ttl=60, clock=Clock())
     memory.put("thread:1", "first")
     memory.put("thread:2", "other")
     memory.put("thread:1", "second")
@@ -30,7 +30,7 @@ def test_memory_returns_the_latest_turn_of_each_conversation() -> None:
 def test_memory_forgets_after_the_ttl() -> None:
     """A conversation idle for longer than the TTL is forgotten."""
     clock = Clock()
-    memory: ConversationMemory[str] = ConversationMemory(size=10, ttl=60, clock=clock)
+    memory: ConversationMemory[str, str] = ConversationMemory(size=10, ttl=60, clock=clock)
     memory.put("a", "x")
     clock.now += 59
     assert memory.get("a") == "x"
@@ -41,7 +41,7 @@ def test_memory_forgets_after_the_ttl() -> None:
 
 def test_memory_is_bounded_dropping_the_least_recently_used() -> None:
     """Past its size, the conversation touched longest ago goes first."""
-    memory: ConversationMemory[int] = ConversationMemory(size=3, ttl=60, clock=Clock())
+    memory: ConversationMemory[str, int] = ConversationMemory(size=3, ttl=60, clock=Clock())
     for index in range(3):
         memory.put(f"k{index}", index)
     memory.put("k0", 10)  # k0 is now the most recent

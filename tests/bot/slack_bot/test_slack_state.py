@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.memory import ConversationMemory
 from bot.slack_bot.dedupe import Deduper
 from bot.slack_bot.incoming import question_text
-from bot.slack_bot.memory import ConversationMemory, ThreadKey
+from bot.slack_bot.memory import ThreadKey
 from bot.slack_bot.settings import SettingsError, SlackSettings, load_settings
 
 
@@ -47,7 +48,7 @@ def test_dedupe_is_bounded() -> None:
 
 def test_memory_keeps_the_last_turn_per_thread() -> None:
     """Each thread remembers only its own last turn."""
-    memory: ConversationMemory[str] = ConversationMemory()
+    memory: ConversationMemory[ThreadKey, str] = ConversationMemory()
     one, two = ThreadKey("T", "C", "1.0"), ThreadKey("T", "C", "2.0")
     memory.put(one, "first")
     memory.put(one, "second")
@@ -59,7 +60,7 @@ def test_memory_keeps_the_last_turn_per_thread() -> None:
 def test_memory_forgets_idle_threads_and_the_least_recently_used() -> None:
     """A thread idle past the TTL is forgotten; over capacity, the least recently written goes."""
     clock = Clock()
-    memory: ConversationMemory[int] = ConversationMemory(max_threads=2, ttl_s=100, clock=clock)
+    memory: ConversationMemory[ThreadKey, int] = ConversationMemory(size=2, ttl=100, clock=clock)
     a, b, c = (ThreadKey("T", "C", ts) for ts in ("1", "2", "3"))
     memory.put(a, 1)
     memory.put(b, 2)
@@ -67,7 +68,7 @@ def test_memory_forgets_idle_threads_and_the_least_recently_used() -> None:
     memory.put(c, 3)
     assert memory.get(b) is None and memory.get(a) == 11 and memory.get(c) == 3
     clock.now += 100
-    assert memory.get(a) is None and len(memory) == 1
+    assert memory.get(a) is None and len(memory) == 0  # c is idle past the TTL too
 
 
 @pytest.mark.parametrize(

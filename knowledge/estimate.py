@@ -134,7 +134,7 @@ def resolve_job(job: Job) -> tuple[Job, Precision]:
     context = _resolve_context(job, job.model.architecture)
     training = job.task in TRAINING_TASKS
     checkpointing = job.checkpointing if job.checkpointing is not None else job.task in ("lora", "qlora")
-    kv_default = "fp16" if precision.id != "bf16" else "bf16"
+    kv_default = {"fp32": "fp32", "bf16": "bf16"}.get(precision.id, "fp16")  # the activations' dtype
     kv_precision = job.kv_precision or kv_default
     kv_bytes_per_element(kv_precision)  # validates the name
     zero = job.zero_stage if job.zero_stage is not None else (3 if training and job.gpus > 1 else 0)

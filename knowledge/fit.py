@@ -1,8 +1,9 @@
 """Verdicts: does a job fit its GPU as asked, and if not, what is the cheapest change that makes it fit?
 
-Changes are tried from the one that costs least (in quality or in convenience) to the one that costs most:
-for inference, 8-bit before 6-, 5-, 4-, 3- and 2-bit weights, then a shorter context; for full training,
-activation checkpointing, then 8-bit optimizer states, then LoRA, then QLoRA, then a shorter sequence.
+Changes are tried from the one that costs least (in quality or in convenience) to the one that costs most.
+Inference: 8-bit before 6-, 5- and 4-bit weights, then 4-bit with a shorter context, then 3- and 2-bit.
+Full training: activation checkpointing, then 8-bit optimizer states, then LoRA, then QLoRA, then a shorter
+sequence.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ ChangeKind = Literal["precision", "checkpointing", "optimizer", "lora", "qlora",
 Verdict = Literal["yes", "with_changes", "no"]
 
 INFERENCE_LADDER = ("q8_0", "q6_k", "q5_k_m", "q4_k_m", "q3_k_m", "q2_k")
+LOSSY = frozenset({"q3_k_m", "q2_k"})  # below 4 bits quality drops noticeably
 SHORTER_CONTEXTS = (2048, 1024, 512)
 MAX_GPUS = 1024
 
@@ -55,11 +57,21 @@ def _candidates(job: Job) -> Iterator[tuple[ChangeKind, dict[str, Any]]]:
         ladder: tuple[str, ...] = INFERENCE_LADDER
         if current in ladder:
             ladder = ladder[ladder.index(current) + 1 :]
-        for precision in ladder:
+        shorter = [tokens for tokens in SHORTER_CONTEXTS if tokens < context]
+        # Down to 4-bit at the context asked; then 4-bit with a shorter context (a smaller loss than 3- or
+        # 2-bit weights); then 3- and 2-bit, at the context asked and then shorter.
+        good = [p for p in ladder if p not in LOSSY]
+        lossy = [p for p in ladder if p in LOSSY]
+        for precision in good:
             yield "precision", {"precision": precision, "runtime": "llama.cpp"}
-        for shorter in SHORTER_CONTEXTS:
-            if shorter < context:
-                yield "context", {"precision": "q4_k_m", "runtime": "llama.cpp", "context_tokens": shorter}
+        floor = good[-1] if good else None
+        for tokens in shorter if floor else ():
+            yield "context", {"precision": floor, "runtime": "llama.cpp", "context_tokens": tokens}
+        for precision in lossy:
+            yield "precision", {"precision": precision, "runtime": "llama.cpp"}
+        for tokens in shorter:
+            for precision in lossy:
+                yield "context", {"precision": precision, "runtime": "llama.cpp", "context_tokens": tokens}
         return
     if resolved.task in ("full_finetune", "pretrain"):
         if not resolved.checkpointing:

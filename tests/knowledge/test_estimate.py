@@ -104,6 +104,13 @@ class TestKvCache:
         assert fp8 == pytest.approx(fp16 / 2, rel=REL)
         assert q4 == pytest.approx(fp16 * 0.5625 / 2, rel=REL)
 
+    def test_kv_cache_follows_the_weights_dtype(self, catalog):
+        """FP32 weights keep an FP32 cache (twice FP16); BF16 weights a BF16 cache."""
+        fp16 = estimate(job(catalog, "Llama 2 7B", precision="fp16"))
+        fp32 = estimate(job(catalog, "Llama 2 7B", precision="fp32"))
+        assert fp32.memory.kv_cache_bytes == 2 * fp16.memory.kv_cache_bytes
+        assert estimate(job(catalog, "Llama 2 7B", precision="bf16")).job.kv_precision == "bf16"
+
     def test_default_context_is_4096_or_the_model_maximum(self, catalog):
         """Inference defaults to 4,096 tokens, or less when the model reads less (GPT-2: 1,024)."""
         assert estimate(job(catalog, "Llama 3.1 8B")).job.context_tokens == 4096

@@ -74,3 +74,20 @@ def test_max_context_is_the_longest_that_fits(catalog):
 def test_a_verdict_needs_a_gpu(catalog):
     with pytest.raises(InvalidQuery, match="GPU"):
         assess(Job(model=catalog.find_model("Llama 2 7B")))
+
+
+def test_a_shorter_context_comes_before_giving_up(catalog):
+    """Llama 2 13B on an 8 GiB card: no precision fits at 4,096 tokens, but a shorter context does."""
+    fit = assess(job(catalog, "Llama 2 13B", "RTX 4060"))
+    assert fit.verdict == "with_changes"
+    assert fit.change is not None and fit.change.kind == "context"
+    assert fit.change.job.context_tokens is not None and fit.change.job.context_tokens < 4096
+
+
+def test_four_bit_with_a_shorter_context_before_two_bit(catalog):
+    """When 4-bit fits with a shorter context, vrambot does not drop to 3- or 2-bit weights first."""
+    for model in ("Llama 2 13B", "LLaMA 13B", "Code Llama 13B"):
+        fit = assess(job(catalog, model, "RTX 4070", context_tokens=4096))
+        if fit.change is not None and fit.change.job.precision in ("q3_k_m", "q2_k"):
+            shorter = job(catalog, model, "RTX 4070", precision="q4_k_m", context_tokens=2048)
+            assert assess(shorter).verdict != "yes"

@@ -85,9 +85,15 @@ def test_a_shorter_context_comes_before_giving_up(catalog):
 
 
 def test_four_bit_with_a_shorter_context_before_two_bit(catalog):
-    """When 4-bit fits with a shorter context, vrambot does not drop to 3- or 2-bit weights first."""
-    for model in ("Llama 2 13B", "LLaMA 13B", "Code Llama 13B"):
-        fit = assess(job(catalog, model, "RTX 4070", context_tokens=4096))
-        if fit.change is not None and fit.change.job.precision in ("q3_k_m", "q2_k"):
-            shorter = job(catalog, model, "RTX 4070", precision="q4_k_m", context_tokens=2048)
-            assert assess(shorter).verdict != "yes"
+    """Whenever vrambot proposes 3- or 2-bit weights, 4-bit at the shortest context tried does not fit."""
+    proposals = 0
+    for model in catalog.models:
+        for gpu in ("RTX 4060", "RTX 4070", "RTX 3060 12GB", "RTX 4090"):
+            fit = assess(Job(model=model, gpu=catalog.find_gpu(gpu)))
+            if fit.change is None or fit.change.job.precision not in ("q3_k_m", "q2_k"):
+                continue
+            proposals += 1
+            context = min(512, fit.estimate.job.context_tokens or 512)
+            four_bit = Job(model=model, gpu=catalog.find_gpu(gpu), precision="q4_k_m", context_tokens=context)
+            assert assess(four_bit).verdict != "yes", (model.id, gpu)
+    assert proposals > 0

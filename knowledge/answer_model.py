@@ -7,7 +7,7 @@ All text in an Answer is already in the question's language; adapters only lay i
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
@@ -27,18 +27,7 @@ Intent = Literal[
     "unknown",
 ]
 Verdict = Literal["yes", "with_changes", "no"]
-INTENTS: tuple[Intent, ...] = (
-    "fit",
-    "requirements",
-    "recommend_gpu",
-    "recommend_model",
-    "speed",
-    "gpu_info",
-    "model_info",
-    "compare",
-    "help",
-    "unknown",
-)
+INTENTS: tuple[Intent, ...] = get_args(Intent)
 
 
 class _Model(BaseModel):

@@ -14,13 +14,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from knowledge.answer_model import Verdict
 from knowledge.catalog import Gpu
 from knowledge.errors import InvalidQuery
 from knowledge.estimate import estimate, resolve_job
 from knowledge.job import Estimate, Job
 
 ChangeKind = Literal["precision", "checkpointing", "optimizer", "lora", "qlora", "context"]
-Verdict = Literal["yes", "with_changes", "no"]
 
 INFERENCE_LADDER = ("q8_0", "q6_k", "q5_k_m", "q4_k_m", "q3_k_m", "q2_k")
 LOSSY = frozenset({"q3_k_m", "q2_k"})  # below 4 bits quality drops noticeably
@@ -83,14 +83,14 @@ def _candidates(job: Job) -> Iterator[tuple[ChangeKind, dict[str, Any]]]:
         if resolved.task == "lora" and not resolved.checkpointing:
             yield "checkpointing", {"checkpointing": True}
         yield "qlora", {"task": "qlora", "precision": None, "checkpointing": True, "optimizer": "adamw"}
-    for shorter in SHORTER_CONTEXTS:
-        if shorter < context:
+    for tokens in SHORTER_CONTEXTS:
+        if tokens < context:
             yield "context", {
                 "task": "qlora",
                 "precision": None,
                 "checkpointing": True,
                 "optimizer": "adamw",
-                "context_tokens": shorter,
+                "context_tokens": tokens,
             }
 
 

@@ -16,7 +16,14 @@ from knowledge import memory as mem
 from knowledge.architecture import Architecture
 from knowledge.errors import InvalidQuery
 from knowledge.job import TRAINING_TASKS, Assumption, Estimate, Job, Memory, Runtime
-from knowledge.precision import MIXED, Precision, kv_bytes_per_element, resolve, weight_bytes
+from knowledge.precision import (
+    MIXED,
+    Precision,
+    kv_bytes_per_element,
+    largest_matrix_params,
+    resolve,
+    weight_bytes,
+)
 
 DEFAULT_INFERENCE_CONTEXT = 4096
 DEFAULT_TRAINING_CONTEXT = 2048
@@ -37,7 +44,7 @@ def _resolve_precision(job: Job) -> tuple[str, Precision]:
     name = job.precision
     if job.task in ("full_finetune", "pretrain"):
         name = name or MIXED
-        if normalized(name) == MIXED:
+        if name.strip().lower() == MIXED:
             return MIXED, resolve("bf16")
         precision = resolve(name)
         if precision.id not in TRAINABLE_FULL:
@@ -70,10 +77,6 @@ def _resolve_precision(job: Job) -> tuple[str, Precision]:
     default = "q4_k_m" if job.runtime == "llama.cpp" else "fp16"
     precision = resolve(name or default)
     return precision.id, precision
-
-
-def normalized(name: str) -> str:
-    return name.strip().lower()
 
 
 def _resolve_runtime(job: Job, precision: Precision) -> Runtime:
@@ -183,8 +186,6 @@ def _inference_memory(job: Job, precision: Precision) -> tuple[Memory, list[Assu
             arch, tokens, job.batch, flash_attention=job.flash_attention
         )
         if precision.kind in ("bnb", "gptq"):
-            from knowledge.precision import largest_matrix_params
-
             activations += largest_matrix_params(arch) * mem.HALF  # one layer dequantized at a time
         overhead = mem.CUDA_CONTEXT_BYTES + int(mem.ALLOCATOR_RESERVE * (weights + kv + activations))
         if job.runtime == "vllm":
@@ -223,8 +224,6 @@ def _training_memory(job: Job, precision: Precision) -> tuple[Memory, list[Assum
             trained * mem.optimizer_bytes_per_param(job.optimizer, state_bytes=4, hidden_size=arch.hidden_size)
         )
         if job.task == "qlora":
-            from knowledge.precision import largest_matrix_params
-
             activations += largest_matrix_params(arch) * mem.HALF  # dequantized weight of the running layer
         notes.append(
             _assume("assume.lora", rank=job.lora_rank, trained_m=round(trained / 1e6, 1), base=precision.name)
@@ -325,8 +324,6 @@ def _speed(job: Job, memory: Memory, notes: list[Assumption]) -> dict[str, Any]:
     decode = DECODE_EFFICIENCY * bandwidth / read_per_token * job.batch
     prefill = PREFILL_EFFICIENCY * gpu.fp16_tensor_tflops * 1e12 * job.gpus / (2 * active)
     notes.append(_assume("assume.speed", efficiency=round(DECODE_EFFICIENCY * 100)))
-    if arch.moe is not None:
-        notes.append(_assume("assume.moe", experts=arch.moe.experts, active_b=round(active / 1e9, 1)))
     return {
         "tokens_per_s": round(decode, 1),
         "prefill_tokens_per_s": round(prefill, 0),
@@ -358,12 +355,10 @@ def estimate(job: Job) -> Estimate:
     if resolved.gpus > 1:
         key = "assume.zero" if resolved.task in TRAINING_TASKS else "assume.tensor_parallel"
         notes.append(_assume(key, gpus=resolved.gpus, stage=resolved.zero_stage or 0))
-    if resolved.model.is_moe and resolved.task not in TRAINING_TASKS and resolved.gpu is None:
-        arch = resolved.model.architecture
-        assert arch.moe is not None
-        notes.append(
-            _assume("assume.moe", experts=arch.moe.experts, active_b=round(arch.active_params() / 1e9, 1))
-        )
+    moe = resolved.model.architecture.moe
+    if moe is not None and resolved.task not in TRAINING_TASKS:
+        active_b = round(resolved.model.architecture.active_params() / 1e9, 1)
+        notes.append(_assume("assume.moe", experts=moe.experts, active_b=active_b))
     reserved = None
     fits = None
     gpu = resolved.gpu

@@ -138,9 +138,9 @@ def fallback_text(answer: Answer) -> str:
     return escape_within(whole, MAX_FALLBACK_TEXT - len(suffix)) + suffix
 
 
-def error_message(lang: Language, key: str = "error.internal") -> SlackMessage:
-    """A short message of the adapter's own (``slack.po``), in ``lang``, as a single section."""
-    text = messages()(lang, key)
+def error_message(lang: Language, key: str = "error.internal", *, text: str | None = None) -> SlackMessage:
+    """A short message (``text``, or ``key`` of ``slack.po`` in ``lang``) as a single section."""
+    text = text if text is not None else messages()(lang, key)
     return SlackMessage(text=escape_within(text, MAX_FALLBACK_TEXT), blocks=[_section(text)])
 
 

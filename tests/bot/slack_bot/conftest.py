@@ -53,7 +53,14 @@ async def slack() -> AsyncIterator[SlackStandIn]:
 
 @pytest.fixture
 def settings(slack: SlackStandIn) -> SlackSettings:
-    return SlackSettings(bot_token=BOT_TOKEN, app_token=APP_TOKEN, signing_secret=SIGNING_SECRET, api_url=slack.api_url)
+    return SlackSettings(
+        bot_token=BOT_TOKEN,
+        app_token=APP_TOKEN,
+        signing_secret=SIGNING_SECRET,
+        api_url=slack.api_url,
+        cooldown_rate=1000,
+        _env_file=None,
+    )
 
 
 @dataclass
@@ -87,7 +94,7 @@ class HttpApp:
 async def http_app(settings: SlackSettings, slack: SlackStandIn) -> AsyncIterator[HttpApp]:
     """vrambot's Slack app (real Bolt, real knowledge) served by aiohttp on a random loopback port."""
     bot = SlackBot(settings)
-    runner = web.AppRunner(http_web_app(bot), handle_signals=False)
+    runner = web.AppRunner(http_web_app(bot), handle_signals=False, access_log=None)  # as run_http serves it
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     port = runner.addresses[0][1]

@@ -9,6 +9,7 @@ so a cold `vrambot ask` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -57,10 +58,8 @@ def ask(question: tuple[str, ...], as_json: bool, previous: Path | None) -> None
 @click.command()
 def chat() -> None:
     """Ask questions one after another; each one may follow up on the last. Type exit (or salir) to end."""
-    try:
+    with contextlib.suppress(ImportError):  # Windows has no readline: plain input() then
         import readline  # noqa: F401  # line editing and history for input(), where the platform has it
-    except ImportError:  # pragma: no cover  # Windows without pyreadline
-        pass
     interactive = sys.stdin.isatty()
     if interactive:
         click.echo("vrambot: ask about a model and a GPU (exit to end) / pregunta por un modelo y una GPU (salir).")

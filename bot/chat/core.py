@@ -30,7 +30,7 @@ log = logging.getLogger("vrambot.chat")
 AskFn = Callable[[str, Answer | None], Answer]
 MAX_REMEMBERED_QUESTION = 500  # characters of a question kept in memory (a follow-up needs its settings, not prose)
 # Parts of an answer a follow-up never reads: left out of the remembered turn to keep it small.
-_DISPLAY_ONLY = ("fields", "recommendations", "assumptions", "suggestion", "memory", "url")
+_DISPLAY_ONLY = ("lines", "fields", "recommendations", "assumptions", "suggestion", "memory", "url")
 
 
 def knowledge_ask(question: str, previous: Answer | None) -> Answer:
@@ -161,7 +161,7 @@ class Chat:
 
     def _ask_in(self, question: str, lang: Language) -> Answer:
         from knowledge import answer as answer_query
-        from knowledge.understand import understand
+        from knowledge.understanding.understand import understand
 
         return answer_query(understand(question, None).model_copy(update={"language": lang}))
 

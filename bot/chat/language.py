@@ -11,7 +11,7 @@ import functools
 from pathlib import Path
 
 from knowledge.i18n import Language, Messages
-from knowledge.understand import read
+from knowledge.understanding.understand import read
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 

@@ -24,7 +24,7 @@ def free_port() -> int:
 
 
 def environment(standin: DiscordStandIn, tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "VRAMBOT_"))}
     env.update(
         DISCORD_TOKEN=standin.token,
         DISCORD_API_URL=standin.api_url,
@@ -94,3 +94,29 @@ async def test_rejected_token_is_one_clear_line(standin: DiscordStandIn, tmp_pat
     last = stderr.decode().strip().splitlines()[-1]
     assert "rejected DISCORD_TOKEN" in last
     assert "Traceback" not in stderr.decode() and "not-the-token" not in stderr.decode()
+
+
+async def test_sigterm_with_20_interactions_in_flight_answers_all_and_exits_0(
+    standin: DiscordStandIn, tmp_path: Path
+) -> None:
+    """20 slash commands whose replies are on their way when SIGTERM arrives: all 20 are delivered, exit 0."""
+    process = await asyncio.create_subprocess_exec(
+        str(VRAMBOT), "discord", cwd=tmp_path,
+        env=environment(standin, tmp_path, DISCORD_COOLDOWN_RATE="100"),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await standin.until(lambda: any(s.ready for s in standin.gateway.sessions), 15, "the process to connect")
+        standin.callback_delay = 1.0
+        records = [await standin.interact("gpu", {"name": "rtx-4090"}) for _ in range(20)]
+        callbacks = lambda: [r for r in standin.requests if r.path.endswith("/callback")]  # noqa: E731
+        await standin.until(lambda: len(callbacks()) >= 20, 10, "the 20 replies to be on their way")
+        process.send_signal(signal.SIGTERM)
+        _stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, stderr.decode()
+    assert all(record.initial is not None and record.initial.data.get("embeds") for record in records)
+    assert "Traceback" not in stderr.decode()

@@ -34,6 +34,12 @@ MAX_DEPTH = 32
 LOG_BURST = 5
 LOG_WINDOW_S = 60.0
 BODY_KEY = web.RequestKey("vrambot_body", bytes)
+REASON_CODES = {  # the metric's label for each refusal
+    "too large": "too_large",
+    "timestamp missing or not a number": "timestamp",
+    "stale timestamp": "stale",
+    "bad signature": "signature",
+}
 
 
 class RefusalLog:
@@ -121,7 +127,7 @@ def slack_guard(
     """An aiohttp handler wrapper: checks a request as above, then stores its body under ``BODY_KEY``."""
 
     def refuse(request: web.Request, status: int, reason: str) -> web.Response:
-        metrics.REFUSALS.labels("slack", reason.split(" ")[0]).inc()
+        metrics.REFUSALS.labels("slack", REASON_CODES.get(reason, "malformed")).inc()
         refusals.refused(status, reason, request.remote or "?")
         return web.json_response({"error": reason}, status=status)
 

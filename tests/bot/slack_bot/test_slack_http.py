@@ -349,3 +349,23 @@ def signed_bytes(body: bytes) -> dict[str, str]:
     stamp = str(int(time.time()))
     digest = hmac.new(SIGNING_SECRET.encode(), b"v0:" + stamp.encode() + b":" + body, hashlib.sha256).hexdigest()
     return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=" + digest}
+
+
+async def test_metrics_count_answers_by_intent_and_refusals(http_app: HttpApp, slack: SlackStandIn) -> None:
+    """/metrics (Prometheus text) on the health port: one more fit answer and one more bad-signature refusal."""
+
+    async def sample(name: str) -> float:
+        async with http_app.session.get(f"{http_app.url}/metrics") as response:
+            assert response.status == 200 and response.content_type == "text/plain"
+            text = await response.text()
+        return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + " "))
+
+    answered = 'vrambot_answers_total{intent="fit",platform="slack"}'
+    refused = 'vrambot_refusals_total{platform="slack",reason="signature"}'
+    before = (await sample(answered), await sample(refused))
+    await http_app.command(FIT_EN)
+    await slack.wait_for(lambda: len(slack.posted) == 1)
+    body = slash_command(FIT_EN, slack.response_url("x"))
+    response = await http_app.post(body, {**signed_headers(body), "X-Slack-Signature": "v0=" + "0" * 64}, "text/plain")
+    assert response.status == 401
+    assert (await sample(answered), await sample(refused)) == (before[0] + 1, before[1] + 1)

@@ -100,9 +100,14 @@ def to_query(command: Command, values: dict[str, object], lang: Language) -> Que
     )
 
 
-def _names(key: str) -> dict[str, Language]:
-    """A label in every language, lower-cased: ``{"fit": "en", "cabe": "es"}``."""
-    return {t(lang, key).casefold(): lang for lang in LANGUAGES}
+def _names(key: str) -> dict[str, Language | None]:
+    """A label in every language, lower-cased: ``{"fit": "en", "cabe": "es"}``; None where both say the same
+    (``gpu``), which tells no language."""
+    names: dict[str, Language | None] = {}
+    for lang in LANGUAGES:
+        name = t(lang, key).casefold()
+        names[name] = lang if name not in names else None
+    return names
 
 
 def parse_text(text: str) -> tuple[Command, dict[str, object], Language | None] | None:
@@ -117,9 +122,10 @@ def parse_text(text: str) -> tuple[Command, dict[str, object], Language | None] 
         return None
     first, rest = words[0].casefold(), words[1] if len(words) > 1 else ""
     for command in COMMANDS:
-        lang = _names(f"cmd.{command.name}.name").get(first)
-        if lang is None:
+        names = _names(f"cmd.{command.name}.name")
+        if first not in names:
             continue
+        lang = names[first]
         if command.name == "ask":
             return (command, {"question": rest}, lang) if rest.strip() else None
         values = _option_values(command, rest)

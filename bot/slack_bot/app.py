@@ -129,15 +129,13 @@ class SlackBot:
         user = str(command.get("user_id") or "")
         notice = await self.chat.cooldown(f"slack:{command.get('team_id', '')}:{user}", lang) if user else None
         if notice is not None:
-            await self._respond(respond, error_message(lang, text=notice), ephemeral=True, ref=ref)
+            await self._respond(respond, error_message(notice), ephemeral=True, ref=ref)
             return
         try:
             answer = await self._answer_command(text)
         except Exception:
             log.exception("could not answer %s", ref)
-            await self._respond(
-                respond, error_message(lang, text=self.chat.apology(lang, ref)), ephemeral=True, ref=ref
-            )
+            await self._respond(respond, error_message(self.chat.apology(lang, ref)), ephemeral=True, ref=ref)
             return
         ephemeral = answer.intent == "help" or answer.error is not None
         if await self._respond(respond, render(answer), ephemeral=ephemeral, ref=ref):
@@ -150,7 +148,7 @@ class SlackBot:
             question = str(parsed[1]["question"]) if parsed is not None else text
             return await self.chat.ask(question or "help", None)
         command, values, lang = parsed
-        return await self.chat.run(command, values, lang or "en")
+        return await self.chat.run(command, values, lang or self.chat.language(text))
 
     async def _on_mention(
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -205,13 +203,13 @@ class SlackBot:
         user = str(event.get("user") or "")
         notice = await self.chat.cooldown(f"slack:{team}:{user}", lang) if user else None
         if notice is not None:
-            await self._post(client, channel, thread_ts, error_message(lang, text=notice), ref=event_id)
+            await self._post(client, channel, thread_ts, error_message(notice), ref=event_id)
             return
         try:
             answer = await self.chat.ask(text or "help", previous)
         except Exception:
             log.exception("could not answer event %s", event_id)
-            message = error_message(lang, text=self.chat.apology(lang, event_id))
+            message = error_message(self.chat.apology(lang, event_id))
             await self._post(client, channel, thread_ts, message, ref=event_id)
             return
         if await self._post(client, channel, thread_ts, render(answer), ref=event_id):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.answer_model import Answer, Recommendation
-from knowledge.i18n import Language, Messages
+from knowledge.i18n import Messages
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -137,9 +137,8 @@ def fallback_text(answer: Answer) -> str:
     return escape_within(whole, MAX_FALLBACK_TEXT - len(suffix)) + suffix
 
 
-def error_message(lang: Language, key: str = "error.internal", *, text: str | None = None) -> SlackMessage:
-    """A short message (``text``, or ``key`` of ``slack.po`` in ``lang``) as a single section."""
-    text = text if text is not None else messages()(lang, key)
+def error_message(text: str) -> SlackMessage:
+    """A short notice of the chat core's (apology, cooldown), already in the user's language, as one section."""
     return SlackMessage(text=escape_within(text, MAX_FALLBACK_TEXT), blocks=[_section(text)])
 
 

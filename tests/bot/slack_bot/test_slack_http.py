@@ -369,3 +369,22 @@ async def test_metrics_count_answers_by_intent_and_refusals(http_app: HttpApp, s
     response = await http_app.post(body, {**signed_headers(body), "X-Slack-Signature": "v0=" + "0" * 64}, "text/plain")
     assert response.status == 401
     assert (await sample(answered), await sample(refused)) == (before[0] + 1, before[1] + 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("fit model:llama-2-7b gpu:rtx-4060 task:qlora", ("Llama 2 7B", "RTX 4060", "QLoRA")),
+        ("cabe modelo:llama-2-7b gpu:rtx-4060", ("Llama 2 7B", "RTX 4060", "inferencia")),
+        ("gpu name:rtx-4090", ("RTX 4090", "24")),
+    ],
+    ids=["fit-options", "fit-spanish", "gpu"],
+)
+async def test_vram_sub_commands_come_from_the_command_table(
+    http_app: HttpApp, slack: SlackStandIn, text: str, says: tuple[str, ...]
+) -> None:
+    """`/vram fit model:… gpu:… task:qlora` is Discord's /fit with the same options, in the names' language."""
+    await http_app.command(text, response_id="sub")
+    await slack.wait_for(lambda: len(slack.posted) == 1)
+    shown = slack.posted[0].body["text"]
+    assert all(word in shown for word in says), shown

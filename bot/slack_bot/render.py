@@ -131,7 +131,7 @@ def render(answer: Answer) -> SlackMessage:
 
 def fallback_text(answer: Answer) -> str:
     """The answer as plain mrkdwn-safe text, for notifications and clients that do not show blocks."""
-    whole = "\n".join([answer.title.strip(), *answer.lines]).strip()
+    whole = "\n".join([answer.title.strip(), *answer.lines]).strip() or "vrambot"
     url = safe_url(answer.url)
     suffix = f"\n{url}" if url else ""
     return escape_within(whole, MAX_FALLBACK_TEXT - len(suffix)) + suffix

@@ -6,10 +6,10 @@
   mode with ``SLACK_SIGNING_SECRET`` on ``--port`` (``bot.slack_bot.runtime.start``).
 
 The bots share one event loop and one :class:`~bot.chat.lifecycle.Lifecycle`. The catalog is loaded and
-validated before any of them connects. On SIGTERM or SIGINT every bot stops taking work, finishes the answers
-it acknowledged (up to ``VRAMBOT_DRAIN_SECONDS``) and the process exits 0. If one bot stops with an error
-(a rejected token, for instance), it is logged with the bot's name, the others are stopped the same way, and
-the exit status is 1 (2 for a setting to fix), so that a supervisor restarts the process.
+validated (by `vrambot` itself) before any of them connects. On SIGTERM or SIGINT every bot stops taking
+work, finishes the answers it acknowledged (up to ``VRAMBOT_DRAIN_SECONDS``) and the process exits 0. If one
+bot stops with an error (a rejected token, for instance), it is logged with the bot's name, the others are
+stopped the same way, and the exit status is 1 (2 for a setting to fix), so that a supervisor restarts the process.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from pydantic import ValidationError
 
 from bot.chat.lifecycle import Lifecycle, run_until_stopped
 from bot.chat.logs import configure_logging
-from bot.chat.startup import catalog_problem
 from bot.discord_bot.settings import DiscordSettings  # pydantic only; reads DISCORD_* and .env
 from bot.slack_bot.settings import SettingsError, SlackSettings, load_settings, operator_language
 
@@ -137,10 +136,6 @@ def serve(host: str, port: int, health_port: int | None, log_level: str) -> None
     except SettingsError as error:
         click.echo(f"vrambot serve: {error.message(operator_language())}", err=True)
         raise SystemExit(2) from None
-    problem = catalog_problem(operator_language())
-    if problem is not None:
-        click.echo(f"vrambot serve: {problem}", err=True)
-        raise SystemExit(2)
     configure_logging(log_level, secrets, json_lines=json_lines)
 
     async def main(lifecycle: Lifecycle) -> int:

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from pydantic import ValidationError
 
@@ -29,6 +30,9 @@ log = logging.getLogger("vrambot.chat")
 
 AskFn = Callable[[str, Answer | None], Answer]
 MAX_REMEMBERED_QUESTION = 500  # characters of a question kept in memory (a follow-up needs its settings, not prose)
+# Answers are CPU-bound Python: more threads only take the GIL from the event loop, which must keep acknowledging
+# within Slack's and Discord's 3 seconds. One thread computes answers, one at a time, for every platform.
+ANSWERS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vrambot-answer")
 # Parts of an answer a follow-up never reads: left out of the remembered turn to keep it small.
 _DISPLAY_ONLY = ("lines", "fields", "recommendations", "assumptions", "suggestion", "memory", "url")
 
@@ -170,7 +174,7 @@ class Chat:
         gauge = metrics.IN_FLIGHT.labels(self.platform)
         gauge.inc()
         try:
-            return await asyncio.to_thread(work)
+            return await asyncio.get_running_loop().run_in_executor(ANSWERS, work)
         finally:
             gauge.dec()
             metrics.ANSWER_SECONDS.labels(self.platform).observe(time.perf_counter() - started)

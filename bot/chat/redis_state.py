@@ -26,7 +26,7 @@ from bot.chat.state import CLAIM_TTL_S, LocalState
 log = logging.getLogger("vrambot.chat")
 T = TypeVar("T")
 PREFIX = "vrambot:"
-TIMEOUT_S = 0.5  # a Redis on the same network answers in ~1 ms; past this, answer without it
+TIMEOUT_S = 2.0  # a Redis on the same network answers in ~1 ms; a busy worker reads it late: past 2 s, go on alone
 RETRY_S = 5.0
 
 _COOLDOWN = """

@@ -1,7 +1,7 @@
 """`vrambot discord`: run the bot; `vrambot discord --dump-commands`: print the command payload;
 `vrambot discord sync [--guild ID]`: register the commands with Discord (explicitly, not on every start).
 
-The bot loads and validates the catalog before it connects, and stops gracefully on SIGTERM or SIGINT
+The catalog is validated before the bot connects (by `vrambot` itself), and it stops gracefully on SIGTERM or SIGINT
 (:mod:`bot.chat.lifecycle`). ``--shard-ids 0,1 --shard-count 4`` runs some shards in this process, so that
 shards can run in separate processes sharing Redis (``VRAMBOT_REDIS_URL``).
 
@@ -101,7 +101,6 @@ def discord_group(ctx: click.Context, dump_commands: bool, shard_ids: str | None
         return
     from bot.chat.lifecycle import Lifecycle, run_until_stopped
     from bot.chat.logs import configure_logging
-    from bot.chat.startup import catalog_problem
     from bot.discord_bot import runner
 
     settings = load_settings()
@@ -111,9 +110,6 @@ def discord_group(ctx: click.Context, dump_commands: bool, shard_ids: str | None
             _fail(t(_lang(), "cli.invalid_settings", name="--shard-ids/--shard-count", problem="0 <= id < count"), 2)
         settings = settings.model_copy(update={"shard_ids": ids, "shard_count": shard_count})
     token = _token(settings)
-    problem = catalog_problem(_lang())
-    if problem is not None:
-        _fail(f"vrambot discord: {problem}", 2)
     configure_logging(settings.log_level, settings.secrets(), json_lines=settings.log_json)
 
     async def main(lifecycle: Lifecycle) -> None:

@@ -114,10 +114,9 @@ class SlackBot:
         return resp
 
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
-        self.chat.lifecycle.track()  # acknowledged below: a shutdown waits for this answer
-        if not self.chat.accepting:
-            await ack(text=self.chat.stopping_notice(self.chat.language(str(command.get("text", "")))))
-            return
+        # Acknowledged (here, or already by the HTTP layer): a shutdown waits for this answer. New work stops at
+        # the door instead (the listener closes, the socket disconnects), never after an acknowledgement.
+        self.chat.lifecycle.track()
         await ack()
         ref = f"command {command.get('trigger_id', '?')}"
         trigger = command.get("trigger_id")

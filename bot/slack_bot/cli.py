@@ -1,7 +1,8 @@
 """`vrambot slack`: run the Slack app in Socket Mode (default) or HTTP mode (``--http --port N``).
 
-It loads and validates the catalog before connecting or listening, and stops gracefully on SIGTERM or
-SIGINT (:mod:`bot.chat.lifecycle`): exit 0 once every acknowledged answer is delivered.
+The catalog is loaded and validated before it connects or listens (`vrambot`'s group does it for every
+command), and it stops gracefully on SIGTERM or SIGINT (:mod:`bot.chat.lifecycle`): exit 0 once every
+acknowledged answer is delivered.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import click
 
 from bot.chat.lifecycle import Lifecycle, run_until_stopped
 from bot.chat.logs import configure_logging
-from bot.chat.startup import catalog_problem
 from bot.slack_bot.settings import SettingsError, load_settings, operator_language
 
 LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False)
@@ -44,10 +44,6 @@ def slack(http_mode: bool, host: str, port: int, health_port: int | None, log_le
     except SettingsError as error:
         click.echo(f"vrambot slack: {error.message(lang)}", err=True)
         raise SystemExit(2) from None
-    problem = catalog_problem(lang)
-    if problem is not None:
-        click.echo(f"vrambot slack: {problem}", err=True)
-        raise SystemExit(2)
     configure_logging(log_level, settings.secrets(), json_lines=settings.log_json)
     from bot.slack_bot import runtime  # slack-bolt loads only when the app runs
 

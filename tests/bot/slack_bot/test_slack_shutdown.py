@@ -90,7 +90,7 @@ async def test_a_stop_signal_finishes_every_acknowledged_answer_and_exits_0(
         code = await asyncio.wait_for(app.process.wait(), 20)
     logged = "".join(app.stderr)
     assert code == 0, logged
-    assert sorted(p.response_id for p in slack.posted) == sorted(f"c{index}" for index in range(IN_FLIGHT))
+    assert sorted(p.response_id for p in slack.posted) == sorted(f"c{index}" for index in range(IN_FLIGHT)), logged
     assert "stopping (SIG" in logged and "Traceback" not in logged
 
 

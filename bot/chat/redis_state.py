@@ -3,7 +3,7 @@ balancer, Discord shards in separate processes) share de-duplication, conversati
 
 Every key carries a TTL (``vrambot:claim:*`` an hour, ``vrambot:conv:*`` the memory TTL, ``vrambot:cool:*``
 the cooldown window), so Redis holds only live state. The cooldown is the same sliding window as in the
-process, kept as a sorted set of timestamps updated atomically by one Lua script.
+process (GCRA: the time the user's allowance is next due), updated atomically by one Lua script.
 
 When Redis cannot be reached, the state degrades to the in-process stores with one warning, and tries Redis
 again after ``retry_s`` seconds (one "back" line when it answers again): answers go on, only sharing pauses.
@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -31,15 +30,14 @@ RETRY_S = 5.0
 
 _COOLDOWN = """
 local now = tonumber(ARGV[1])
-local per = tonumber(ARGV[2])
-local rate = tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - per)
-if redis.call('ZCARD', KEYS[1]) >= rate then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return tostring(per - (now - tonumber(oldest[2])))
+local interval = tonumber(ARGV[2]) / tonumber(ARGV[3])
+local tolerance = tonumber(ARGV[2]) - interval
+local due = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
+if due < now then due = now end
+if due - now > tolerance then
+  return tostring(due - tolerance - now)
 end
-redis.call('ZADD', KEYS[1], now, ARGV[4])
-redis.call('PEXPIRE', KEYS[1], math.ceil(per * 1000))
+redis.call('SET', KEYS[1], tostring(due + interval), 'PX', math.ceil((due + interval - now) * 1000))
 return '0'
 """
 
@@ -113,8 +111,7 @@ class RedisState:
     async def hit(self, user: str) -> float:
         async def shared() -> float:
             now = self._clock()
-            member = f"{now:.6f}:{uuid.uuid4().hex[:8]}"
-            wait = await self._cooldown(keys=[PREFIX + "cool:" + user], args=[now, self._per, self._rate, member])
+            wait = await self._cooldown(keys=[PREFIX + "cool:" + user], args=[now, self._per, self._rate])
             return float(wait)
 
         return await self._use(shared, lambda: self.fallback.hit(user))

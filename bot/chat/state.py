@@ -6,8 +6,8 @@ always first and expiry only looks at the front.
 - :class:`Claims`: keys (event ids, message ids) already taken; a repeat within the TTL is refused.
 - :class:`Conversations`: the latest turn of each conversation (a thread, a DM), as serialized bytes,
   bounded by count and by total bytes; the least recently written goes first.
-- :class:`Cooldown`: at most ``rate`` questions per ``per`` seconds per user (a sliding window of at most
-  ``rate`` timestamps per user); users idle for a whole window are forgotten from the front.
+- :class:`Cooldown`: at most ``rate`` questions per ``per`` seconds per user (GCRA: one number per user);
+  users who have recovered are forgotten from the front.
 
 :class:`LocalState` bundles the three behind the async :class:`ChatState` interface, which
 :class:`bot.chat.redis_state.RedisState` also implements for many workers.
@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import math
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Protocol
 
 Clock = Callable[[], float]
 CLAIM_TTL_S = 3600.0  # Slack retries an event for about an hour at most (three retries, backing off)
-MAX_CLAIMS = 50_000  # ~100 bytes each: ~5 MB at most
-MAX_COOLDOWN_USERS = 100_000
+MAX_CLAIMS = 20_000  # ~150 bytes each: ~3 MiB at most (Redis keeps every claim for its hour)
+MAX_COOLDOWN_USERS = 50_000  # users still inside their window at once; ~200 bytes each
 
 
 class ChatState(Protocol):
@@ -147,38 +147,41 @@ class Conversations:
 
 
 class Cooldown:
-    """Counts each user's recent questions; :meth:`hit` says how long to wait, or 0 when allowed."""
+    """At most ``rate`` questions per ``per`` seconds per user, as the generic cell rate algorithm (GCRA) counts:
+    a burst of ``rate`` questions, then one every ``per / rate`` seconds. One number per user (the time its
+    allowance is next due), so a hit is O(1) in time and memory; users who have recovered their whole burst
+    are forgotten from the front of the table, and at most ``max_users`` are tracked.
+    """
 
     def __init__(self, rate: int, per: float, clock: Clock = time.monotonic, max_users: int = MAX_COOLDOWN_USERS):
         if rate < 1 or per <= 0:
             raise ValueError("cooldown rate must be at least 1 and per positive")
-        self._rate, self._per, self._clock, self._max_users = rate, per, clock, max_users
-        self._hits: OrderedDict[str, deque[float]] = OrderedDict()  # least recently active user first
+        self._interval = per / rate
+        self._tolerance = per - self._interval
+        self._clock, self._max_users = clock, max_users
+        self._due: OrderedDict[str, float] = OrderedDict()  # least recently asking user first
 
     def hit(self, user: str) -> float:
         now = self._clock()
-        self._forget_idle(now)
-        hits = self._hits.pop(user, None) or deque(maxlen=self._rate)
-        self._hits[user] = hits  # now the most recently active
-        while hits and now - hits[0] >= self._per:
-            hits.popleft()
-        if len(hits) >= self._rate:
-            return max(self._per - (now - hits[0]), 0.001)
-        hits.append(now)
-        if len(self._hits) > self._max_users:
-            self._hits.popitem(last=False)
+        self._forget_recovered(now)
+        due = max(self._due.pop(user, now), now)
+        if due - now > self._tolerance:
+            self._due[user] = due
+            return max(due - self._tolerance - now, 0.001)
+        self._due[user] = due + self._interval
+        if len(self._due) > self._max_users:
+            self._due.popitem(last=False)
         return 0.0
 
     def __len__(self) -> int:
-        return len(self._hits)
+        return len(self._due)
 
-    def _forget_idle(self, now: float) -> None:
-        """Users whose last question is a whole window old (they sit at the front)."""
-        while self._hits:
-            user, hits = next(iter(self._hits.items()))
-            if hits and now - hits[-1] < self._per:
+    def _forget_recovered(self, now: float) -> None:
+        while self._due:
+            user, due = next(iter(self._due.items()))
+            if due > now:
                 break
-            del self._hits[user]
+            del self._due[user]
 
 
 def whole_seconds(wait: float) -> int:

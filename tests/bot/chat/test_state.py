@@ -92,26 +92,30 @@ def test_a_remembered_turn_caps_the_question_and_reads_back() -> None:
 
 
 def test_cooldown_allows_rate_then_says_how_long_to_wait() -> None:
-    """A user gets `rate` questions per window; the next one learns when to retry (10 - 1 = 9 s)."""
+    """2 per 10 s: a burst of two, then one every 5 s. Asked at 0 s and 1 s, the third (at 1 s) waits until
+    the first slot's 5 s have run out after the second's: due 10 s - tolerance 5 s - now 1 s = 4 s."""
     clock = Clock()
     cooldown = Cooldown(rate=2, per=10, clock=clock)
     assert cooldown.hit("1") == 0
     clock.now += 1
     assert cooldown.hit("1") == 0
-    assert cooldown.hit("1") == pytest.approx(9)
+    assert cooldown.hit("1") == pytest.approx(4)
     assert cooldown.hit("2") == 0  # other users are not affected
-    clock.now += 9
+    clock.now += 3.9
+    assert cooldown.hit("1") > 0  # still 0.1 s to wait
+    clock.now += 0.1
     assert cooldown.hit("1") == 0
 
 
 def test_cooldown_forgets_idle_users_without_scanning_them() -> None:
-    """100,000 users one ms apart, each asking once: only those of the last 30 s (30,000) are tracked."""
+    """100,000 users one ms apart, each asking once (5 per 30 s: recovered 6 s later): only those of the last
+    6 s (6,000) are tracked."""
     clock = Clock()
     cooldown = Cooldown(rate=5, per=30, clock=clock, max_users=1_000_000)
     for user in range(100_000):
         cooldown.hit(str(user))
         clock.now += 0.001  # 100 s in all
-    assert len(cooldown) == pytest.approx(30_000, abs=2)
+    assert len(cooldown) == pytest.approx(6_000, abs=2)
 
 
 @pytest.mark.parametrize(("wait", "shown"), [(0.2, 1), (1.0, 1), (1.01, 2), (29.5, 30)], ids=str)

@@ -8,6 +8,7 @@ import signal
 import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -120,3 +121,44 @@ async def test_sigterm_with_20_interactions_in_flight_answers_all_and_exits_0(
     assert process.returncode == 0, stderr.decode()
     assert all(record.initial is not None and record.initial.data.get("embeds") for record in records)
     assert "Traceback" not in stderr.decode()
+
+
+async def test_shards_in_separate_processes_share_redis_and_answer_once(tmp_path: Path, redis_server: Any) -> None:
+    """`--shard-ids 0 --shard-count 2` and `--shard-ids 1 --shard-count 2`: each process identifies as its shard,
+    the guild's events reach one of them, and its slash command is answered exactly once."""
+    standin = DiscordStandIn(shards=2)
+    await standin.start()
+    processes = []
+    try:
+        for shard in ("0", "1"):
+            env = environment(standin, tmp_path, VRAMBOT_REDIS_URL=redis_server.url)
+            processes.append(
+                await asyncio.create_subprocess_exec(
+                    str(VRAMBOT),
+                    "discord",
+                    "--shard-ids",
+                    shard,
+                    "--shard-count",
+                    "2",
+                    cwd=tmp_path,
+                    env=env,
+                    stdout=asyncio.subprocess.DEVNULL,
+                    stderr=asyncio.subprocess.PIPE,
+                )
+            )
+        await standin.until(
+            lambda: sorted(s.shard for s in standin.gateway.sessions if s.ready) == [(0, 2), (1, 2)], 20, "two shards"
+        )
+        record = await standin.interact("gpu", {"name": "rtx-4090"})
+        reply = await standin.reply_to(record, 10)
+        assert "RTX 4090" in reply.embed["title"] and len(record.replies) == 1
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        codes = [await asyncio.wait_for(process.wait(), 20) for process in processes]
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        await standin.stop()
+    assert codes == [0, 0]

@@ -15,6 +15,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "estimate": ("bot.commands.estimate", "Estimate the memory and speed of a model on a GPU."),
     "models": ("bot.commands.catalog", "List the models in the catalog."),
     "gpus": ("bot.commands.catalog", "List the GPUs in the catalog."),
+    "catalog": ("bot.commands.catalog", "Maintain the catalog: `catalog add ORG/NAME` drafts an entry from the Hub."),
     "ask": ("bot.commands.ask", "Answer a question in English or Spanish."),
     "discord": ("bot.discord_bot.cli", "Run the Discord bot (needs DISCORD_TOKEN)."),
     "slack": ("bot.slack_bot.cli", "Run the Slack app (needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN)."),

@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from bot.sources.resolve import resolve_model
 from knowledge.answering.respond import ask as answer_question
 
 EXIT_USAGE = 2  # an unknown model or GPU, or a setup the estimator refuses (as `vrambot estimate`)
@@ -21,7 +22,7 @@ EXIT_USAGE = 2  # an unknown model or GPU, or a setup the estimator refuses (as 
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every field of the answer.")
 def ask(question: tuple[str, ...], as_json: bool) -> None:
     """Answer QUESTION (quoted or not), e.g. vrambot ask "Can an RTX 4060 run Llama 3 8B?"."""
-    result = answer_question(" ".join(question))
+    result = answer_question(" ".join(question), resolve_model=resolve_model)
     if as_json:
         click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:

@@ -1,4 +1,5 @@
-"""`vrambot models` and `vrambot gpus`: the catalog as terminal tables."""
+"""`vrambot models` and `vrambot gpus`: the catalog as terminal tables; `vrambot catalog add ORG/NAME`: a
+draft models.yaml entry read from the Hugging Face Hub, printed for review (written only with --write)."""
 
 from __future__ import annotations
 
@@ -48,3 +49,48 @@ def gpus() -> None:
             f"{gpu.fp16_tensor_tflops:g}",
         )
     Console().print(table)
+
+
+@click.group()
+def catalog() -> None:
+    """Maintain the catalog."""
+
+
+@catalog.command()
+@click.argument("repo")
+@click.option("--write", is_flag=True, help="Append the entry to knowledge/data/models.yaml (review the diff).")
+def add(repo: str, write: bool) -> None:
+    """Draft a models.yaml entry for REPO (org/name or its Hub URL) from its config.json on the Hub."""
+    import sys
+
+    import yaml
+
+    from bot.sources.hub import read_hub_model
+    from knowledge.errors import KnowledgeError
+    from knowledge.estimator.catalog import DATA_DIR
+    from knowledge.estimator.from_config import draft_entry
+    from knowledge.understanding.hub_refs import hub_reference
+
+    name = hub_reference(repo)
+    if name is None:
+        click.echo(f"Error: {repo!r} is not a Hub repo id. Give it as org/name (meta-llama/Llama-3.1-8B).", err=True)
+        sys.exit(2)
+    try:
+        model = read_hub_model(name)
+    except KnowledgeError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    entry = draft_entry(model, model.name)
+    text = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=110, default_flow_style=None)
+    block = "".join(f"  {line}\n" if line else "\n" for line in text.splitlines())
+    known = load_catalog()
+    if entry["id"] in {m.id for m in known.models} or known.find_repo(model.name) is not None:
+        click.echo(f"Error: the catalog already has {model.name} ({entry['id']}). Edit that entry instead.", err=True)
+        sys.exit(2)
+    if not write:
+        click.echo(f"# Draft for knowledge/data/models.yaml (review, then rerun with --write):\n{block}", nl=False)
+        return
+    path = DATA_DIR / "models.yaml"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(block)
+    click.echo(f"Added {entry['id']} to {path}. Review the diff and run the catalog tests.")

@@ -19,6 +19,7 @@ from knowledge.estimator.job import Optimizer, Runtime, Task
 from knowledge.i18n import Language
 from knowledge.understanding import lexicon as lx
 from knowledge.understanding.entities import Found, Index, find, index, split_multipliers, tokenize
+from knowledge.understanding.hub_refs import find_hub_reference, hub_reference
 
 MAX_CHARS = 1000  # what is read of a question; a chat question is far shorter
 _MEMORY_AFTER_GPU = re.compile(
@@ -64,6 +65,9 @@ def understand(text: str, previous: Query | Answer | None = None, catalog: Catal
 def read(text: str, catalog: Catalog) -> _Reading:
     """Everything one question says on its own."""
     raw = text[:MAX_CHARS]
+    hub = find_hub_reference(raw)
+    if hub is not None:  # a Hub repo names its model exactly: no catalog name or size is read inside it
+        raw = raw[: hub.start] + " " * (hub.end - hub.start) + raw[hub.end :]
     folded = split_multipliers(lx.fold(raw))
     idx = index(catalog)
     found = find(tokenize(folded), idx)
@@ -71,6 +75,11 @@ def read(text: str, catalog: Catalog) -> _Reading:
     reading.taken = [(f.start, f.end) for f in found]
     _hardware(reading, found, idx)
     _models(reading, found, idx)
+    if hub is not None:
+        known = catalog.find_repo(hub.repo)  # a catalog model read from that repo, else the repo itself
+        reading.model = known.id if known is not None else hub.repo
+        reading.models = (reading.model, *(m for m in reading.models if m != reading.model))
+        reading.model_size_b = None
     _settings(reading)
     reading.intent, reading.explicit_intent = _intent(reading, found)
     return reading
@@ -288,7 +297,7 @@ def _as_query(previous: Query | Answer) -> Query:
         text=previous.question,
         language=previous.language,
         intent=previous.intent,
-        model=previous.model.id if previous.model else None,
+        model=_model_name(previous.model.id, previous.model.name) if previous.model else None,
         gpu=gpu.id if gpu and gpu.id else None,
         gpu_count=gpu.count if gpu and gpu.count > 1 and not counted else None,
         vram_gib=gpu.vram_gib if gpu and gpu.id is None else None,
@@ -296,6 +305,11 @@ def _as_query(previous: Query | Answer) -> Query:
         precision=previous.precision,
         context_tokens=previous.context_tokens,
     )
+
+
+def _model_name(model_id: str, name: str) -> str:
+    """How a follow-up names the previous model: its id, or its repo for a model read from the Hub."""
+    return name if hub_reference(name) is not None else model_id
 
 
 def _is_follow_up(reading: _Reading, before: Query) -> bool:

@@ -35,6 +35,7 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 from huggingface_hub.utils import disable_progress_bars  # type: ignore[attr-defined]  # lazily exported
+from huggingface_hub.utils.logging import set_verbosity_error
 
 from knowledge.errors import KnowledgeError, ModelSourceError
 from knowledge.estimator.catalog import Model
@@ -125,14 +126,16 @@ def _read(repo: str, endpoint: str | None, token: str | None, cache_dir: str | N
     api = HfApi(endpoint=endpoint, token=token)
     shown = api.endpoint
     info: Any = None
+    unreachable: BaseException | None = None
     try:
         info = api.model_info(repo, timeout=REQUEST_TIMEOUT_S)
     except HfHubHTTPError as error:
         mapped = _map_http(error, repo, shown)
         if mapped.key != "error.hub_unreachable":
             raise mapped from None
-    except _NETWORK_ERRORS:
-        info = None  # the cache may still hold config.json
+        unreachable = error
+    except _NETWORK_ERRORS as error:
+        unreachable = error  # offline, or no answer: only the cache can still hold config.json
     canonical = str(getattr(info, "id", None) or repo)
     try:
         path = hf_hub_download(
@@ -142,13 +145,14 @@ def _read(repo: str, endpoint: str | None, token: str | None, cache_dir: str | N
             token=token,
             cache_dir=cache_dir,
             etag_timeout=REQUEST_TIMEOUT_S,
+            local_files_only=unreachable is not None,  # no retries against a Hub that did not answer
         )
     except HfHubHTTPError as error:
         if isinstance(error, EntryNotFoundError):
             raise _no_config(repo) from None
         raise _map_http(error, repo, shown) from None
     except LocalEntryNotFoundError as error:
-        raise _unreachable(repo, shown, _why(error.__cause__ or error)) from None
+        raise _unreachable(repo, shown, _why(unreachable or error.__cause__ or error)) from None
     except EntryNotFoundError:
         raise _no_config(repo) from None
     except _NETWORK_ERRORS as error:
@@ -188,7 +192,8 @@ def read_hub_model(
     ``endpoint``, ``token`` and ``cache_dir`` default to huggingface_hub's own settings (``HF_ENDPOINT``,
     ``HF_TOKEN``, ``HF_HUB_CACHE``). Models read are kept for the life of the process (a bot's follow-ups).
     """
-    disable_progress_bars()
+    disable_progress_bars()  # no progress bar or retry chatter on the terminal: one line or an answer
+    set_verbosity_error()
     deadline = time.monotonic() + deadline_s
     outcome: list[Model | BaseException] = []
 

@@ -78,7 +78,7 @@ class HubStandIn:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
         self.stop_stalling = threading.Event()
 
@@ -97,7 +97,8 @@ class HubStandIn:
         self, handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], payload: bytes, body: bool
     ) -> None:
         handler.send_response(status)
-        for name, value in {**headers, "Content-Length": str(len(payload))}.items():
+        handler.close_connection = True  # no keep-alive: a closed stand-in is gone for the client too
+        for name, value in {**headers, "Content-Length": str(len(payload)), "Connection": "close"}.items():
             handler.send_header(name, value)
         handler.end_headers()
         if body:

@@ -75,18 +75,21 @@ def add(repo: str, write: bool) -> None:
     if name is None:
         click.echo(f"Error: {repo!r} is not a Hub repo id. Give it as org/name (meta-llama/Llama-3.1-8B).", err=True)
         sys.exit(2)
-    try:
-        model = read_hub_model(name)
-    except KnowledgeError as error:
-        click.echo(f"Error: {error}", err=True)
+    known = load_catalog()
+    held = known.find_repo(name)
+    if held is None:
+        try:
+            model = read_hub_model(name)
+        except KnowledgeError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(2)
+        entry = draft_entry(model, model.name)
+        held = next((m for m in known.models if m.id == entry["id"]), None)
+    if held is not None:
+        click.echo(f"Error: the catalog already has {name} as {held.id}. Edit that entry instead.", err=True)
         sys.exit(2)
-    entry = draft_entry(model, model.name)
     text = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=110, default_flow_style=None)
     block = "".join(f"  {line}\n" if line else "\n" for line in text.splitlines())
-    known = load_catalog()
-    if entry["id"] in {m.id for m in known.models} or known.find_repo(model.name) is not None:
-        click.echo(f"Error: the catalog already has {model.name} ({entry['id']}). Edit that entry instead.", err=True)
-        sys.exit(2)
     if not write:
         click.echo(f"# Draft for knowledge/data/models.yaml (review, then rerun with --write):\n{block}", nl=False)
         return

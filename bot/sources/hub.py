@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import threading
 import time
 from pathlib import Path
@@ -35,7 +36,6 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 from huggingface_hub.utils import disable_progress_bars  # type: ignore[attr-defined]  # lazily exported
-from huggingface_hub.utils.logging import set_verbosity_error
 
 from knowledge.errors import KnowledgeError, ModelSourceError
 from knowledge.estimator.catalog import Model
@@ -123,6 +123,7 @@ def _params(api: HfApi, repo: str, info: Any, deadline: float) -> int | None:
 
 
 def _read(repo: str, endpoint: str | None, token: str | None, cache_dir: str | None, deadline: float) -> Model:
+    endpoint = endpoint or constants.ENDPOINT  # HF_ENDPOINT, passed on explicitly to every call
     api = HfApi(endpoint=endpoint, token=token)
     shown = api.endpoint
     info: Any = None
@@ -193,7 +194,7 @@ def read_hub_model(
     ``HF_TOKEN``, ``HF_HUB_CACHE``). Models read are kept for the life of the process (a bot's follow-ups).
     """
     disable_progress_bars()  # no progress bar or retry chatter on the terminal: one line or an answer
-    set_verbosity_error()
+    logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
     deadline = time.monotonic() + deadline_s
     outcome: list[Model | BaseException] = []
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,7 +25,8 @@ from bot.cli import main
 from bot.sources.hub import read_hub_model
 from bot.sources.resolve import resolve_model
 from knowledge import ask
-from knowledge.estimator.catalog import DATA_DIR, Model
+from knowledge.estimator.catalog import Model
+from knowledge.estimator.data_files import PACKAGE_DATA
 from tests.hub_standin import TOKEN, HubStandIn, Repo
 
 CONFIGS = Path(__file__).parents[2] / "knowledge" / "estimator" / "data" / "hub_configs"
@@ -156,13 +158,12 @@ def test_catalog_add_prints_a_draft_and_writes_only_when_asked(hub, monkeypatch,
     assert (entry.id, entry.params_official, entry.params) == ("qwen3-8b-distill", QWEN3_8B_PARAMS, QWEN3_8B_PARAMS)
     assert entry.source == "https://huggingface.co/acme/Qwen3-8B-Distill/blob/main/config.json"
     copy = tmp_path / "data"
-    copy.mkdir()
-    (copy / "models.yaml").write_text((DATA_DIR / "models.yaml").read_text())
-    monkeypatch.setattr("knowledge.estimator.catalog.DATA_DIR", copy)
+    shutil.copytree(PACKAGE_DATA, copy)
+    monkeypatch.setenv("VRAMBOT_DATA_DIR", str(copy))
     assert run("catalog", "add", "acme/Qwen3-8B-Distill", "--write").exit_code == 0
     written = yaml.safe_load((copy / "models.yaml").read_text())["models"]
     assert written[-1]["id"] == "qwen3-8b-distill" and Model.model_validate(written[-1]).params == QWEN3_8B_PARAMS
-    assert (DATA_DIR / "models.yaml").read_text() != (copy / "models.yaml").read_text()
+    assert (PACKAGE_DATA / "models.yaml").read_text() != (copy / "models.yaml").read_text()
     refused = run("catalog", "add", "meta-llama/Llama-3.1-8B")
     assert refused.exit_code == 2 and "already has" in refused.output
 

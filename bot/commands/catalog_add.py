@@ -24,6 +24,7 @@ def add(repo: str, write: bool) -> None:
 
     from bot.sources.hub import read_hub_model
     from knowledge.errors import KnowledgeError
+    from knowledge.estimator.catalog import PARAMS_TOLERANCE
     from knowledge.estimator.data_files import data_dir
     from knowledge.estimator.from_config import draft_entry
     from knowledge.understanding.hub_refs import hub_reference
@@ -50,6 +51,13 @@ def add(repo: str, write: bool) -> None:
     if not write:
         click.echo(f"# Draft for knowledge/data/models.yaml (review, then rerun with --write):\n{block}", nl=False)
         return
+    if abs(model.params / model.params_official - 1) > PARAMS_TOLERANCE:
+        click.echo(
+            f"Error: the Hub counts {model.params_official:,} parameters but the architecture {model.params:,}; "
+            "the catalog would refuse the entry. Edit the printed draft by hand instead of --write.",
+            err=True,
+        )
+        sys.exit(2)
     path = data_dir() / "models.yaml"  # VRAMBOT_DATA_DIR, or the package's data
     with path.open("a", encoding="utf-8") as handle:
         handle.write(block)

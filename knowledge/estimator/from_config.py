@@ -282,6 +282,13 @@ def draft_entry(model: Model, repo: str) -> dict[str, Any]:
     name = repo.split("/", 1)[-1]
     counted = model.provenance.params_counted if model.provenance is not None else None
     how = "the Hub's safetensors parameter count" if counted else "the count computed from the architecture"
+    apart = abs(model.params - model.params_official) / model.params_official
+    differs = (
+        f" The Hub counts {model.params_official:,} parameters and the architecture {model.params:,} "
+        f"({apart:.1%} apart): record why (a vision tower, MTP layers, packed quantized weights) or fix it."
+        if apart > 0.01
+        else ""
+    )
     return {
         "id": repo_slug(name),
         "name": name,
@@ -290,6 +297,6 @@ def draft_entry(model: Model, repo: str) -> dict[str, Any]:
         "params_official": model.params_official,
         "source": f"{HUB_URL}/{repo}/blob/main/config.json",
         "notes": f"Drafted by `vrambot catalog add {repo}` from its config.json; params_official is {how}. "
-        "Check it against the model card before committing.",
+        f"Check it against the model card before committing.{differs}",
         "architecture": model.architecture.model_dump(mode="json", exclude_defaults=True),
     }

@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 FORBIDDEN = (
-    "discord", "slack_bolt", "slack_sdk", "aiohttp", "mkdocs", "material", "playwright", "bot", "huggingface_hub", "gguf",
+    "discord", "slack_bolt", "slack_sdk", "aiohttp", "mkdocs", "material", "playwright", "bot",
+    "huggingface_hub", "gguf",
 )  # fmt: skip
 
 PROBE = f"""

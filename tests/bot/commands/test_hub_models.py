@@ -40,6 +40,8 @@ def repos() -> dict[str, Repo]:
     return {
         "acme/Qwen3-8B-Distill": Repo.with_config(QWEN3_8B, safetensors_total=QWEN3_8B_PARAMS),
         "acme/Gated-8B": Repo.with_config(QWEN3_8B, safetensors_total=QWEN3_8B_PARAMS, gated=True),
+        # a GPTQ checkpoint: the Hub counts packed int32 words, a quarter of the weights
+        "acme/Qwen3-8B-GPTQ": Repo.with_config(QWEN3_8B, safetensors_total=QWEN3_8B_PARAMS // 4),
     }
 
 
@@ -166,6 +168,8 @@ def test_catalog_add_prints_a_draft_and_writes_only_when_asked(hub, monkeypatch,
     assert (PACKAGE_DATA / "models.yaml").read_text() != (copy / "models.yaml").read_text()
     refused = run("catalog", "add", "meta-llama/Llama-3.1-8B")
     assert refused.exit_code == 2 and "already has" in refused.output
+    packed = run("catalog", "add", "acme/Qwen3-8B-GPTQ", "--write")
+    assert packed.exit_code == 2 and "the catalog would refuse the entry" in packed.output
 
 
 def _closed_port() -> int:

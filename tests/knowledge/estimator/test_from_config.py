@@ -125,3 +125,11 @@ def test_draft_entry_is_a_valid_catalog_entry():
     assert entry["source"] == "https://huggingface.co/mistralai/Mistral-7B-v0.1/blob/main/config.json"
     drafted = Model.model_validate(entry)
     assert drafted.params == 7_241_732_096 and drafted.provenance is None
+
+
+def test_draft_entry_records_a_count_the_architecture_does_not_explain():
+    """Gemma 3 4B on the Hub counts its vision tower (4,300,079,472 in all) that the text architecture
+    (3,880,263,168) leaves out: 419,816,304 / 4,300,079,472 = 9.8 % apart, said in the notes."""
+    model = hub_model("google/gemma-3-4b-it", config("gemma-3-4b-it"), params_counted=4_300_079_472)
+    notes = draft_entry(model, "google/gemma-3-4b-it")["notes"]
+    assert "The Hub counts 4,300,079,472 parameters and the architecture 3,880,263,168 (9.8% apart)" in notes

@@ -156,7 +156,8 @@ def _moe(keys: _Keys, layers: int) -> MoE | None:
 
 def _gated(names: Mapping[str, GgufTensor], intermediate: int) -> bool:
     """A gate projection, separate or fused into ffn_up (Phi-3: up is twice the MLP width)."""
-    if "blk.0.ffn_gate.weight" in names or "blk.0.ffn_gate_exps.weight" in names:
+    gates = ("blk.0.ffn_gate.", "blk.0.ffn_gate_exps.", "blk.0.ffn_gate_shexp.")  # old Mixtral files: ffn_gate.0
+    if any(name.startswith(gates) for name in names):
         return True
     up = names.get("blk.0.ffn_up.weight")
     return up is not None and len(up.shape) == 2 and up.shape[1] == 2 * intermediate

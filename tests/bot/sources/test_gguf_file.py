@@ -136,3 +136,39 @@ def test_a_split_model_is_read_from_all_its_parts(tmp_path):
     (tmp_path / "tiny-00002-of-00002.gguf").unlink()
     with pytest.raises(ModelSourceError, match=r"No file tiny-00002-of-00002\.gguf"):
         gguf_file_model(first)
+
+
+def test_a_mixture_of_experts_file(tmp_path):
+    """A tiny Qwen3-MoE file: 4 experts of width 32 stacked in ffn_*_exps tensors, 2 active, q/k norms.
+
+    Elements: embeddings and output 2 x 6,400; per layer 64 + 4,096 + 2,048 + 2,048 + 4,096 + 16 + 16 + 64
+    (norms, q, k, v, o, q/k norms) + 256 (router) + 3 x 64 x 32 x 4 (experts) = 37,280; final norm 64.
+    Bytes: the 86,528 Q8_0 weights take 34 bytes per 32, the 896 F32 ones 4 bytes each.
+    """
+    tensors: list[tuple[str, tuple[int, ...], Q]] = [("token_embd.weight", (64, 100), Q.Q8_0)]
+    for i in range(2):
+        tensors += [
+            (f"blk.{i}.attn_norm.weight", (64,), Q.F32),
+            (f"blk.{i}.attn_q.weight", (64, 64), Q.Q8_0),
+            (f"blk.{i}.attn_k.weight", (64, 32), Q.Q8_0),
+            (f"blk.{i}.attn_v.weight", (64, 32), Q.Q8_0),
+            (f"blk.{i}.attn_output.weight", (64, 64), Q.Q8_0),
+            (f"blk.{i}.attn_q_norm.weight", (16,), Q.F32),
+            (f"blk.{i}.attn_k_norm.weight", (16,), Q.F32),
+            (f"blk.{i}.ffn_norm.weight", (64,), Q.F32),
+            (f"blk.{i}.ffn_gate_inp.weight", (64, 4), Q.F32),
+            (f"blk.{i}.ffn_gate_exps.weight", (64, 32, 4), Q.Q8_0),
+            (f"blk.{i}.ffn_up_exps.weight", (64, 32, 4), Q.Q8_0),
+            (f"blk.{i}.ffn_down_exps.weight", (32, 64, 4), Q.Q8_0),
+        ]
+    tensors += [("output_norm.weight", (64,), Q.F32), ("output.weight", (64, 100), Q.Q8_0)]
+    metadata = {"block_count": 2, "context_length": 512, "embedding_length": 64, "attention.head_count": 4,
+                "attention.head_count_kv": 2, "attention.key_length": 16, "expert_count": 4,
+                "expert_used_count": 2, "expert_feed_forward_length": 32}  # fmt: skip
+    model = gguf_file_model(write_gguf(tmp_path / "tiny-moe.gguf", "qwen3moe", metadata, tensors, vocab=100))
+    assert model.params == 2 * 6400 + 2 * 37_280 + 64 == 87_424
+    assert model.provenance is not None and model.provenance.weights_bytes == 86_528 // 32 * 34 + 896 * 4
+    arch = model.architecture
+    assert arch.moe is not None and (arch.moe.experts, arch.moe.top_k, arch.qk_norm) == (4, 2, True)
+    # active: two of the four experts, 2 x 3 x 64 x 32 = 12,288 a layer instead of 24,576
+    assert model.active_params == 87_424 - 2 * 12_288

@@ -4,7 +4,7 @@ the platform's limits with no exception, and echo nothing that pings or links (i
 - Generated answers (every text field arbitrary Unicode, long or empty) through both renderers.
 - Generated questions and follow-ups through ``knowledge.ask`` and both renderers.
 
-Each runs ``VRAMBOT_FUZZ_EXAMPLES`` examples (300 in the suite, which runs on 2 cores);
+Each runs ``VRAMBOT_FUZZ_EXAMPLES`` examples (200 in the suite, which runs on 2 cores);
 ``benchmarks/fuzz.py`` runs both with 10,000 and records the figures.
 """
 
@@ -32,7 +32,7 @@ WORDS = (
     "10000000", "999999999999", "fp16", "q4_k_m", "nf4", "int8", "vllm", "llama.cpp", "what about", "?", "!",
     "<@U123>", "@everyone", "[x](https://evil.example)", "```", "*", "_", "&", "<", ">", "\n",
 )  # fmt: skip
-EXAMPLES = int(os.environ.get("VRAMBOT_FUZZ_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("VRAMBOT_FUZZ_EXAMPLES", "200"))
 phrases = st.lists(st.sampled_from(WORDS), min_size=0, max_size=12).map(" ".join)
 questions = st.one_of(phrases, phrases, st.text(max_size=200))
 texts = st.one_of(st.text(max_size=60), st.text(min_size=1, max_size=20).map(lambda s: s * 200), phrases)

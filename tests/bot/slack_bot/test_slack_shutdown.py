@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from tests.bot.slack_bot.payloads import BOT_TOKEN, SIGNING_SECRET, signed_headers, slash_command
+from tests.bot.slack_bot.payloads import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, signed_headers, slash_command
 from tests.bot.slack_bot.standin import SlackStandIn
 from tests.bot.slack_bot.test_slack_cli import Process, free_port, wait_healthy
 
@@ -64,11 +64,10 @@ async def post_commands(port: int, slack: SlackStandIn) -> list[int]:
     ("command", "sig", "ignore_sigint"),
     [
         ("slack", signal.SIGTERM, False),
-        ("slack", signal.SIGINT, False),
-        ("slack", signal.SIGINT, True),
+        ("slack", signal.SIGINT, True),  # SIGINT, with the harder case of SIGINT inherited as ignored
         ("serve", signal.SIGTERM, False),
     ],
-    ids=["slack-sigterm", "slack-sigint", "slack-sigint-inherited-ignored", "serve-sigterm"],
+    ids=["slack-sigterm", "slack-sigint-inherited-ignored", "serve-sigterm"],
 )
 async def test_a_stop_signal_finishes_every_acknowledged_answer_and_exits_0(
     slack: SlackStandIn, command: str, sig: signal.Signals, ignore_sigint: bool
@@ -120,3 +119,29 @@ async def test_a_second_signal_stops_without_waiting(slack: SlackStandIn) -> Non
         assert slack.posted == []  # it did not wait the 3 s for the answer
     assert code == 0
     assert "second stop request" in "".join(app.stderr)
+
+
+async def test_socket_mode_finishes_acknowledged_commands_on_sigterm(slack: SlackStandIn) -> None:
+    """Socket Mode: 20 slash commands acknowledged over the websocket, then SIGTERM: the socket closes, all 20
+    answers still reach their response_url, exit 0."""
+    from urllib.parse import parse_qsl
+
+    health = free_port()
+    slack.response_delay = 1.0
+    env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_APP_TOKEN": APP_TOKEN,
+        "SLACK_API_URL": slack.api_url,
+        "SLACK_COOLDOWN_RATE": "100",
+    }
+    async with started(["slack", "--health-port", str(health)], env, ignore_sigint=False) as app:
+        await wait_healthy(f"http://127.0.0.1:{health}/health", app)
+        for index in range(IN_FLIGHT):
+            form = dict(parse_qsl(slash_command("help", slack.response_url(f"s{index}"), trigger_id=f"{index}.s")))
+            await slack.push({"envelope_id": f"env-{index}", "type": "slash_commands", "payload": form})
+        await slack.wait_for(lambda: len(slack.socket_acks) == IN_FLIGHT)
+        app.process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(app.process.wait(), 20)
+    logged = "".join(app.stderr)
+    assert code == 0, logged
+    assert sorted(p.response_id for p in slack.posted) == sorted(f"s{index}" for index in range(IN_FLIGHT)), logged

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from bot.chat.lifecycle import Lifecycle, run_until_stopped
 from bot.chat.logs import configure_logging
+from bot.chat.settings import variable_name
 from bot.discord_bot.settings import DiscordSettings  # pydantic only; reads DISCORD_* and .env
 from bot.slack_bot.settings import SettingsError, SlackSettings, load_settings, operator_language
 
@@ -62,7 +63,7 @@ def discord_plan() -> tuple[DiscordSettings, Runner] | None:
         settings = DiscordSettings()
     except ValidationError as error:
         first = error.errors()[0]
-        name = "DISCORD_" + "_".join(str(part) for part in first["loc"]).upper()
+        name = variable_name("DISCORD_", first["loc"])
         raise SettingsError("serve.invalid", name=name, problem=str(first["msg"])) from None
     token = settings.token_value()
     if token is None:

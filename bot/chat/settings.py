@@ -20,6 +20,12 @@ def _shared(name: str) -> AliasChoices:
     return AliasChoices(f"VRAMBOT_{name.upper()}", name)
 
 
+def variable_name(prefix: str, loc: tuple[int | str, ...]) -> str:
+    """The variable a validation error's location names: ``DISCORD_COOLDOWN_RATE``, ``VRAMBOT_REDIS_URL``."""
+    field = "_".join(str(part) for part in loc).upper()
+    return field if field.startswith("VRAMBOT_") else prefix + field
+
+
 class ChatSettings(BaseSettings):
     """What every chat adapter reads; subclasses add their platform's fields and ``env_prefix``."""
 

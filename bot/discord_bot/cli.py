@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 import click
 from pydantic import ValidationError
 
+from bot.chat.settings import variable_name
 from bot.discord_bot.messages import t
 from bot.discord_bot.settings import DiscordSettings
 from knowledge.i18n import Language, language_of_locale
@@ -39,7 +40,7 @@ def load_settings() -> DiscordSettings:
         return DiscordSettings()
     except ValidationError as error:
         first = error.errors()[0]
-        name = "DISCORD_" + "_".join(str(part) for part in first["loc"]).upper()
+        name = variable_name("DISCORD_", first["loc"])
         _fail(t(_lang(), "cli.invalid_settings", name=name, problem=first["msg"]), 2)
 
 

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from bot.chat.settings import ChatSettings
+from bot.chat.settings import ChatSettings, variable_name
 from knowledge.i18n import Language, language_of_locale
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -25,7 +25,6 @@ BOT_TOKEN = "SLACK_BOT_TOKEN"
 APP_TOKEN = "SLACK_APP_TOKEN"
 SIGNING_SECRET = "SLACK_SIGNING_SECRET"
 API_URL = "SLACK_API_URL"
-SHARED = frozenset({"redis_url", "drain_seconds", "log_json"})
 
 
 def operator_language() -> Language:
@@ -97,8 +96,9 @@ def load_settings(mode: Mode | None = None) -> SlackSettings:
         field = str(first["loc"][0]) if first["loc"] else ""
         if field == "api_url":
             raise SettingsError("cli.bad_api_url", name=API_URL, example=DEFAULT_API_URL) from None
-        name = first["loc"] and ("VRAMBOT_" if field in SHARED else "SLACK_") + field.upper()
-        raise SettingsError("serve.invalid", name=str(name), problem=str(first["msg"])) from None
+        raise SettingsError(
+            "serve.invalid", name=variable_name("SLACK_", first["loc"]), problem=str(first["msg"])
+        ) from None
     if mode is not None:
         missing = settings.missing(mode)
         if missing:

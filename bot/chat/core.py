@@ -111,13 +111,16 @@ class Chat:
     async def release(self, key: str) -> None:
         await self.state.release(key)
 
-    async def cooldown(self, user: str, lang: Language) -> str | None:
-        """The polite notice when ``user`` asks too fast (before any answer is computed), else None."""
+    async def cooldown(self, user: str, lang: Language | Callable[[], Language]) -> str | None:
+        """The polite notice when ``user`` asks too fast (before any answer is computed), else None.
+
+        ``lang`` may be a function, called only when a notice is due (reading a question's language costs a parse).
+        """
         wait = await self.state.hit(user)
         if not wait:
             return None
         self.refused("cooldown")
-        return cooldown_notice(lang, whole_seconds(wait))
+        return cooldown_notice(lang() if callable(lang) else lang, whole_seconds(wait))
 
     async def previous(self, conversation: str | None) -> Answer | None:
         if conversation is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -130,7 +131,7 @@ class VramBot:
 
     # Slash-command replies.
 
-    async def cooldown_notice(self, user_id: int, lang: Language) -> str | None:
+    async def cooldown_notice(self, user_id: int, lang: Language | Callable[[], Language]) -> str | None:
         """The polite cooldown message when ``user_id`` asks too fast, else None (and the question counts)."""
         return await self.chat.cooldown(f"discord:{user_id}", lang)
 

@@ -12,8 +12,10 @@ the bot, so follow-ups mention it too; with the intent
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from collections.abc import Callable
 from typing import Literal, Protocol
 
 import discord
@@ -33,7 +35,7 @@ class VramBot(Protocol):
     settings: DiscordSettings
     chat: Chat
 
-    async def cooldown_notice(self, user_id: int, lang: Language) -> str | None: ...
+    async def cooldown_notice(self, user_id: int, lang: Language | Callable[[], Language]) -> str | None: ...
 
 
 THREAD_ARCHIVE_MINUTES: Literal[60, 1440, 4320, 10080] = 1440  # a day
@@ -101,7 +103,7 @@ class MentionHandler:
         key = conversation_key(message.channel)
         previous = await self._bot.chat.previous(key)
         fallback = language_of_locale(message.guild.preferred_locale.value) if message.guild else None
-        lang = self._bot.chat.language(question, previous.language if previous else None, fallback)
+        lang = functools.partial(self._bot.chat.language, question, previous.language if previous else None, fallback)
         notice = await self._bot.cooldown_notice(message.author.id, lang)  # before any answer is computed
         if notice is not None:
             await message.reply(embed=render.to_embed(render.notice_embed(notice)), mention_author=False)

@@ -13,6 +13,7 @@ It holds no domain logic: each question goes to ``knowledge.ask(question, previo
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -124,7 +125,7 @@ class SlackBot:
             log.info("%s already taken; not answering it again", ref)
             return
         text = question_text(str(command.get("text", "")))
-        lang = self.chat.language(text)
+        lang = functools.partial(self.chat.language, text)  # read only when a notice needs it
         user = str(command.get("user_id") or "")
         notice = await self.chat.cooldown(f"slack:{command.get('team_id', '')}:{user}", lang) if user else None
         if notice is not None:
@@ -134,7 +135,7 @@ class SlackBot:
             answer = await self._answer_command(text)
         except Exception:
             log.exception("could not answer %s", ref)
-            await self._respond(respond, error_message(self.chat.apology(lang, ref)), ephemeral=True, ref=ref)
+            await self._respond(respond, error_message(self.chat.apology(lang(), ref)), ephemeral=True, ref=ref)
             return
         ephemeral = answer.intent == "help" or answer.error is not None
         if await self._respond(respond, render(answer), ephemeral=ephemeral, ref=ref):
@@ -198,7 +199,7 @@ class SlackBot:
         if previous is None and dm is not None and "thread_ts" not in event:
             previous = await self.chat.previous(dm)  # a new DM message continues the DM's last question
         text = question_text(str(event.get("text", "")), context.bot_user_id)
-        lang = self.chat.language(text, previous.language if previous is not None else None)
+        lang = functools.partial(self.chat.language, text, previous.language if previous is not None else None)
         user = str(event.get("user") or "")
         notice = await self.chat.cooldown(f"slack:{team}:{user}", lang) if user else None
         if notice is not None:
@@ -208,7 +209,7 @@ class SlackBot:
             answer = await self.chat.ask(text or "help", previous)
         except Exception:
             log.exception("could not answer event %s", event_id)
-            message = error_message(self.chat.apology(lang, event_id))
+            message = error_message(self.chat.apology(lang(), event_id))
             await self._post(client, channel, thread_ts, message, ref=event_id)
             return
         if await self._post(client, channel, thread_ts, render(answer), ref=event_id):

@@ -11,6 +11,7 @@ import time
 import pytest
 
 import knowledge
+from bot.chat.state import LocalState
 from bot.slack_bot.render import render
 from tests.bot.slack_bot.conftest import HttpApp
 from tests.bot.slack_bot.payloads import (
@@ -388,3 +389,16 @@ async def test_vram_sub_commands_come_from_the_command_table(
     await slack.wait_for(lambda: len(slack.posted) == 1)
     shown = slack.posted[0].body["text"]
     assert all(word in shown for word in says), shown
+
+
+async def test_a_user_asking_too_fast_gets_a_cooldown_notice_only_they_see(
+    http_app: HttpApp, slack: SlackStandIn
+) -> None:
+    """1 question per 60 s: the second /vram within the minute is told, privately, to wait 60 s; not answered."""
+    http_app.bot.chat.state = LocalState(cooldown_rate=1, cooldown_per=60)
+    await http_app.command(FIT_EN, response_id="first")
+    await http_app.command("¿y con una 4090?", response_id="second")
+    await slack.wait_for(lambda: len(slack.posted) == 2)
+    second = next(p for p in slack.posted if p.response_id == "second")
+    assert second.body["response_type"] == "ephemeral"
+    assert second.body["text"] == "Vas un poco rápido. Vuelve a intentarlo en 60 s, por favor."

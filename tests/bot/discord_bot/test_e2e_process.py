@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -162,3 +163,30 @@ async def test_shards_in_separate_processes_share_redis_and_answer_once(tmp_path
                 await process.wait()
         await standin.stop()
     assert codes == [0, 0]
+
+
+async def test_the_token_never_reaches_the_log_even_inside_a_traceback(standin: DiscordStandIn, tmp_path: Path) -> None:
+    """Discord answers a reply with an error whose message carries the token (as a proxy echoing the request
+    might): the failure is logged with its traceback, in JSON too, and the token shows as [redacted] everywhere."""
+    process = await asyncio.create_subprocess_exec(
+        str(VRAMBOT), "discord", cwd=tmp_path, env=environment(standin, tmp_path, VRAMBOT_LOG_JSON="true"),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await standin.until(lambda: any(s.ready for s in standin.gateway.sessions), 15, "the process to connect")
+        echo = {"code": 50035, "message": f"Invalid Form Body (Authorization: Bot {standin.token})"}
+        standin.fail_next("POST", r"/callback$", 400, echo)
+        record = await standin.interact("gpu", {"name": "rtx-4090"})
+        await standin.until(lambda: record.rejected or record.replies, 10, "the failed reply")
+        await asyncio.sleep(0.5)  # the failure is logged
+        process.send_signal(signal.SIGTERM)
+        _stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    logged = stderr.decode()
+    entries = [json.loads(line) for line in logged.splitlines()]
+    failed = [entry for entry in entries if entry["level"] == "ERROR" and "traceback" in entry]
+    assert failed and "HTTPException" in failed[0]["traceback"] and "[redacted]" in failed[0]["traceback"], logged
+    assert standin.token not in logged

@@ -12,6 +12,7 @@ import functools
 import math
 from typing import Any
 
+from knowledge import layout as lay
 from knowledge import memory as mem
 from knowledge.architecture import Architecture
 from knowledge.errors import InvalidQuery
@@ -272,10 +273,12 @@ def _per_gpu(job: Job, memory: Memory) -> Memory:
         activations = memory.activations_bytes  # each GPU runs its own micro-batch
         kv = 0
     else:
+        layout = lay.inference_layout(arch, job.runtime, n)
         weights = memory.weights_bytes // n
-        kv_share = math.ceil(arch.kv_heads / n) / arch.kv_heads if arch.mla is None else 1.0
-        kv = int(memory.kv_cache_bytes * kv_share)
-        activations = memory.activations_bytes // n
+        kv = int(memory.kv_cache_bytes * lay.kv_share(arch, layout))
+        # llama.cpp gives every GPU its own compute buffer; tensor parallelism splits the activations.
+        split = 1 if job.runtime in lay.LAYER_SPLIT_RUNTIMES else layout.tensor
+        activations = memory.activations_bytes // split
         gradients = optimizer = 0
     overhead = mem.CUDA_CONTEXT_BYTES + int(
         mem.ALLOCATOR_RESERVE * (weights + kv + activations + gradients + optimizer)
@@ -319,16 +322,41 @@ def _speed(job: Job, memory: Memory, notes: list[Assumption]) -> dict[str, Any]:
         seconds = flops / (TRAINING_MFU * gpu.fp16_tensor_tflops * 1e12 * job.gpus)
         notes.append(_assume("assume.training_time", factor=factor, mfu=round(TRAINING_MFU * 100)))
         return {"training_hours": round(seconds / 3600, 2), "bound": "compute"}
-    read_per_token = memory.weights_bytes * active / total + memory.kv_cache_bytes / job.batch
-    bandwidth = gpu.memory_bandwidth_gb_s * 1e9 * job.gpus
-    decode = DECODE_EFFICIENCY * bandwidth / read_per_token * job.batch
-    prefill = PREFILL_EFFICIENCY * gpu.fp16_tensor_tflops * 1e12 * job.gpus / (2 * active)
+    # One decode step reads each GPU's share of the (active) weights and the whole batch's KV cache.
+    read_per_step = memory.weights_bytes * active / total + memory.kv_cache_bytes
+    layout = lay.inference_layout(arch, job.runtime, job.gpus)
+    decode = lay.decode_tokens_per_s(read_per_step, layout, arch, gpu, job.batch, DECODE_EFFICIENCY)
+    prefill = PREFILL_EFFICIENCY * gpu.fp16_tensor_tflops * 1e12 * layout.tensor / (2 * active)
     notes.append(_assume("assume.speed", efficiency=round(DECODE_EFFICIENCY * 100)))
+    if job.gpus > 1:
+        fabric = lay.link(gpu)
+        notes.append(
+            _assume(
+                f"assume.link_{fabric.kind}",
+                gb_s=round(fabric.gb_s),
+                latency_us=round(fabric.allreduce_latency_us),
+            )
+        )
     return {
         "tokens_per_s": round(decode, 1),
         "prefill_tokens_per_s": round(prefill, 0),
         "bound": "memory_bandwidth",
     }
+
+
+def _layout_assumption(job: Job) -> Assumption:
+    n = job.gpus
+    nodes = math.ceil(n / lay.node_size())
+    if job.task in TRAINING_TASKS:
+        return _assume("assume.zero", gpus=n, stage=job.zero_stage or 0, nodes=nodes)
+    layout = lay.inference_layout(job.model.architecture, job.runtime, n)
+    if job.runtime in lay.LAYER_SPLIT_RUNTIMES:
+        return _assume("assume.layer_split", gpus=n)
+    if layout.pipeline == 1:
+        return _assume("assume.tensor_parallel", gpus=n)
+    return _assume(
+        "assume.tensor_pipeline", gpus=n, nodes=layout.nodes, tensor=layout.tensor, pipeline=layout.pipeline
+    )
 
 
 def _ram_bytes(job: Job, memory: Memory, precision: Precision) -> int:
@@ -353,8 +381,7 @@ def estimate(job: Job) -> Estimate:
     share = _per_gpu(resolved, memory)
     whole = memory if resolved.gpus == 1 else _times(share, resolved.gpus)
     if resolved.gpus > 1:
-        key = "assume.zero" if resolved.task in TRAINING_TASKS else "assume.tensor_parallel"
-        notes.append(_assume(key, gpus=resolved.gpus, stage=resolved.zero_stage or 0))
+        notes.append(_layout_assumption(resolved))
     moe = resolved.model.architecture.moe
     if moe is not None and resolved.task not in TRAINING_TASKS:
         active_b = round(resolved.model.architecture.active_params() / 1e9, 1)

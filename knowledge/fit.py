@@ -14,11 +14,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from knowledge import layout as lay
 from knowledge.answer_model import Verdict
 from knowledge.catalog import Gpu
 from knowledge.errors import InvalidQuery
 from knowledge.estimate import estimate, resolve_job
-from knowledge.job import Estimate, Job
+from knowledge.job import TRAINING_TASKS, Estimate, Job
 
 ChangeKind = Literal["precision", "checkpointing", "optimizer", "lora", "qlora", "context"]
 
@@ -96,21 +97,34 @@ def _candidates(job: Job) -> Iterator[tuple[ChangeKind, dict[str, Any]]]:
 
 @functools.lru_cache(maxsize=4096)
 def gpus_needed(job: Job, gpu: Gpu, limit: int = MAX_GPUS) -> int | None:
-    """The fewest GPUs of a kind that hold the job split across them, or None beyond ``limit``."""
-    low, high = 1, 1
-    while True:
-        if estimate(job.model_copy(update={"gpu": gpu, "gpus": high})).fits:
-            break
-        if high >= limit:
-            return None
-        low, high = high + 1, min(high * 2, limit)
+    """The fewest GPUs of a kind that hold the job in a deployable layout (``knowledge.layout``), or None
+    beyond ``limit``. Full training turns activation checkpointing on first unless it was turned off."""
+    job = with_savers(job)
+    resolved, _ = resolve_job(job)
+    training = resolved.task in TRAINING_TASKS
+    counts = list(lay.deployable_counts(job.model.architecture, resolved.runtime, training, limit))
+
+    def fits(count: int) -> bool:
+        return bool(estimate(job.model_copy(update={"gpu": gpu, "gpus": count})).fits)
+
+    if not counts or not fits(counts[-1]):
+        return None
+    low, high = 0, len(counts) - 1
     while low < high:
         middle = (low + high) // 2
-        if estimate(job.model_copy(update={"gpu": gpu, "gpus": middle})).fits:
+        if fits(counts[middle]):
             high = middle
         else:
             low = middle + 1
-    return high
+    return counts[low]
+
+
+def with_savers(job: Job) -> Job:
+    """The job with the memory savers an expert turns on before adding GPUs: activation checkpointing for
+    full training (unless the question turned it off)."""
+    if job.task in ("full_finetune", "pretrain") and job.checkpointing is None:
+        return job.model_copy(update={"checkpointing": True})
+    return job
 
 
 @functools.lru_cache(maxsize=4096)

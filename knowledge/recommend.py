@@ -9,9 +9,10 @@ from knowledge.catalog import Catalog, Gpu, Model
 from knowledge.draft import Draft, Situation
 from knowledge.errors import InvalidQuery
 from knowledge.estimate import estimate
-from knowledge.fit import MAX_GPUS, gpus_needed
+from knowledge.fit import MAX_GPUS, gpus_needed, with_savers
 from knowledge.i18n import Language, gib, number, t
 from knowledge.job import Estimate, Job, Task
+from knowledge.layout_wording import layout_line
 from knowledge.links import gpu_url, model_url
 from knowledge.precision import resolve, weight_bytes
 from knowledge.wording import hardware, is_budget, memory_fields, params, per_gpu, precision_label, task_label, total
@@ -117,6 +118,7 @@ def _how_many(sit: Situation, plain: Job, base: Estimate, gpu: Gpu) -> Draft:
     """ "How many H100s to run Llama 3.1 405B?": the fewest of that GPU that hold the job."""
     lang = sit.lang
     model, task = sit.model.name if sit.model else "", task_label(lang, base.job.task)
+    plain = with_savers(plain)
     count = gpus_needed(plain, gpu)
     if count is None:
         title = t(lang, "rec.count_none", limit=MAX_GPUS, gpu=gpu.name, model=model, task=task)
@@ -140,9 +142,25 @@ def _how_many(sit: Situation, plain: Job, base: Estimate, gpu: Gpu) -> Draft:
     draft.lines = [
         t(lang, "rec.count_total", total=total(lang, result), precision=precision_label(lang, result.job.precision))
     ]
+    layout = layout_line(lang, gpu, result)
+    if layout:
+        draft.lines.insert(0, layout)
+    draft.lines.extend(_fewer_with_8bit(lang, plain, gpu, count))
     draft.recommendations = [gpu_line(lang, gpu, count, result)]
     draft.fields = memory_fields(lang, result)
     return draft
+
+
+def _fewer_with_8bit(lang: Language, plain: Job, gpu: Gpu, count: int) -> list[str]:
+    """Full training: how many GPUs 8-bit AdamW states would take, when that is fewer."""
+    if plain.task not in ("full_finetune", "pretrain") or plain.optimizer == "adamw_8bit" or count == 1:
+        return []
+    lighter = plain.model_copy(update={"optimizer": "adamw_8bit"})
+    fewer = gpus_needed(lighter, gpu)
+    if fewer is None or fewer >= count:
+        return []
+    result = estimate(lighter.model_copy(update={"gpu": gpu, "gpus": fewer}))
+    return [t(lang, "rec.count_8bit", hardware=hardware(lang, gpu, fewer), per_gpu=per_gpu(lang, result))]
 
 
 def largest_models(

@@ -15,6 +15,8 @@ _SHORT = (
     "assume.pure",
     "assume.lora",
     "assume.tensor_parallel",
+    "assume.tensor_pipeline",
+    "assume.layer_split",
     "assume.zero",
     "assume.vllm",
     "assume.unified",

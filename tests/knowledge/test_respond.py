@@ -144,14 +144,17 @@ def test_recommend_gpu_lists_the_cheapest_that_fit() -> None:
             assert not estimate(plain.model_copy(update={"gpu": gpu})).fits, gpu.id
 
 
-def test_how_many_gpus_is_the_fewest_that_fit() -> None:
-    """ "How many H100s ..." gives the count the estimator needs, and one fewer does not fit."""
+def test_how_many_gpus_is_the_fewest_deployable_layout_that_fits() -> None:
+    """ "How many H100s ..." gives the count the estimator needs in a layout engines deploy: 405B in FP16 is
+    about 756 GiB of weights, more than one node of 8 × 80 GiB = 640 GiB, so two nodes, tensor parallel 8
+    (128 heads / 8 = 16 per GPU) × pipeline 2; one node does not fit."""
     reply = ask("How many H100s to run Llama 3.1 405B in fp16?")
     assert reply.gpu is not None and reply.gpu.id == "h100-sxm"
     plain = job("llama-3.1-405b", precision="fp16")
     h100 = CATALOG.gpu("h100-sxm")
-    assert reply.gpu.count == gpus_needed(plain, h100)
-    assert not estimate(plain.model_copy(update={"gpu": h100, "gpus": reply.gpu.count - 1})).fits
+    assert reply.gpu.count == gpus_needed(plain, h100) == 16
+    assert "2 nodes, tensor parallel 8 × pipeline 2" in reply.text
+    assert not estimate(plain.model_copy(update={"gpu": h100, "gpus": 8})).fits
 
 
 def test_recommend_model_lists_the_largest_that_fit() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from knowledge.answer_model import Answer, Intent, Query
 from knowledge.errors import InvalidQuery
@@ -42,6 +43,9 @@ class _Reading:
     gpus: tuple[str, ...] = ()
     gpu_count: int | None = None
     vram_gib: float | None = None
+    ram_gib: float | None = None
+    budget: float | None = None
+    currency: Literal["USD", "EUR"] | None = None
     task: Task | None = None
     precision: str | None = None
     context_tokens: int | None = None
@@ -69,6 +73,7 @@ def read(text: str, catalog: Catalog) -> _Reading:
     found = find(tokenize(folded), idx)
     reading = _Reading(folded=folded, language=_language(raw, folded), intent="unknown", explicit_intent=False)
     reading.taken = [(f.start, f.end) for f in found]
+    _machine(reading)
     _hardware(reading, found, idx)
     _models(reading, found, idx)
     _settings(reading)
@@ -92,6 +97,24 @@ def _masked(reading: _Reading) -> str:
     for start, end in reading.taken:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
+
+
+def _machine(reading: _Reading) -> None:
+    """System RAM ("with 64GB of RAM") and money ("under $800", "con 600 euros"), read before VRAM sizes."""
+    ram = lx.SYSTEM_RAM.search(_masked(reading))
+    if ram and not lx.MAC.search(reading.folded) and 0 < int(ram.group(1)) <= 8192:
+        reading.ram_gib = float(ram.group(1))
+        reading.taken.append((ram.start(), ram.end()))
+    money = lx.MONEY.search(_masked(reading))
+    if money:
+        before, amount, thousands, after = money.group(1), money.group(2), money.group(3), money.group(6)
+        digits = amount or money.group(4)
+        scale = 1000 if (thousands or money.group(5)) else 1
+        value = float(re.sub(r"[.,](?=\d{3}(?!\d))", "", digits).replace(",", ".")) * scale
+        if 0 < value <= 10_000_000:
+            reading.budget = value
+            reading.currency = "EUR" if (before or after or "") in lx.EURO_WORDS else "USD"
+            reading.taken.append((money.start(), money.end()))
 
 
 def _hardware(reading: _Reading, found: list[Found], idx: Index) -> None:
@@ -250,6 +273,8 @@ def _intent(reading: _Reading, found: list[Found]) -> tuple[Intent, bool]:
         return "speed", True
     if lx.RECOMMEND_MODEL.search(text) and reading.model is None:
         return "recommend_model", True
+    if lx.SERVING.search(text) and has_model:
+        return "serve", True
     if (lx.RECOMMEND_GPU.search(text) and (has_model or not has_hardware)) or _how_many_gpus(text, found):
         return "recommend_gpu", True
     if reading.gpu is not None and not has_model:
@@ -343,6 +368,9 @@ def _merge(text: str, reading: _Reading, before: Query) -> Query:
         runtime=reading.runtime or before.runtime,
         optimizer=reading.optimizer or before.optimizer,
         training_tokens=reading.training_tokens or before.training_tokens,
+        ram_gib=reading.ram_gib or before.ram_gib,
+        budget=reading.budget or before.budget,
+        currency=reading.currency if reading.budget else before.currency,
     )
     if merged.intent in ("requirements", "model_info") and new_hardware:
         merged.intent = "fit"  # "how much for X?" then "what about a 3090?": does it fit there?
@@ -374,4 +402,7 @@ def _finish(text: str, reading: _Reading, language: Language) -> Query:
         runtime=reading.runtime,
         optimizer=reading.optimizer,
         training_tokens=reading.training_tokens,
+        ram_gib=reading.ram_gib,
+        budget=reading.budget,
+        currency=reading.currency,
     )

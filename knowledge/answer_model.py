@@ -24,6 +24,7 @@ Intent = Literal[
     "gpu_info",
     "model_info",
     "compare",
+    "serve",
     "help",
     "unknown",
 ]
@@ -47,6 +48,9 @@ class Query(_Model):
     gpus: tuple[str, ...] = ()  # compare: the GPUs named
     gpu_count: int | None = None  # "two 3090s"
     vram_gib: float | None = None  # a bare budget: "8GB of VRAM"
+    ram_gib: float | None = None  # the machine's system RAM: "with 64GB of RAM"
+    budget: float | None = None  # money: "under $800", "con 600 euros"
+    currency: Literal["USD", "EUR"] | None = None  # of the budget
     task: Task | None = None
     precision: str | None = None
     context_tokens: int | None = None
@@ -118,6 +122,7 @@ class Answer(_Model):
     suggestion: str | None = None  # the cheapest change that makes it fit, as a sentence
     tokens_per_s: float | None = None
     training_hours: float | None = None
+    concurrent_sequences: int | None = None  # serving (vLLM/SGLang): sequences of the context held at once
     recommendations: tuple[Recommendation, ...] = ()
     url: str | None = None  # the site page (and row anchor) of the model or GPU
     title: str  # one line: the verdict or the headline figure

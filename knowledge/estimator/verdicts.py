@@ -3,7 +3,8 @@
 Changes are tried from the one that costs least (in quality or in convenience) to the one that costs most.
 Inference: 8-bit before 6-, 5- and 4-bit weights, then 4-bit with a shorter context, then 3- and 2-bit.
 Full training: activation checkpointing, then 8-bit optimizer states, then LoRA, then QLoRA, then a shorter
-sequence.
+sequence. When the machine's RAM is known, offload to it comes after 4-bit weights (llama.cpp layers, or an
+MoE's experts) and after 8-bit optimizer states (DeepSpeed ZeRO-Offload) (``knowledge.estimator.offload``).
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from knowledge.estimator import layout as lay
 from knowledge.estimator.catalog import Gpu
 from knowledge.estimator.estimate import estimate, resolve_job
 from knowledge.estimator.job import TRAINING_TASKS, Estimate, Job
+from knowledge.estimator.offload import OffloadPlan, llama_cpp_offload, optimizer_offload
 
 Verdict = Literal["yes", "with_changes", "no"]  # fits as asked, fits with the change named, does not fit
 
-ChangeKind = Literal["precision", "checkpointing", "optimizer", "lora", "qlora", "context"]
+ChangeKind = Literal["precision", "checkpointing", "optimizer", "offload", "lora", "qlora", "context"]
 
 INFERENCE_LADDER = ("q8_0", "q6_k", "q5_k_m", "q4_k_m", "q3_k_m", "q2_k")
 LOSSY = frozenset({"q3_k_m", "q2_k"})  # below 4 bits quality drops noticeably
@@ -38,6 +40,7 @@ class Change(BaseModel):
     kind: ChangeKind
     job: Job
     estimate: Estimate
+    offload: OffloadPlan | None = None  # kind "offload": what goes to system RAM
 
 
 class Fit(BaseModel):
@@ -66,6 +69,8 @@ def _candidates(job: Job) -> Iterator[tuple[ChangeKind, dict[str, Any]]]:
         lossy = [p for p in ladder if p in LOSSY]
         for precision in good:
             yield "precision", {"precision": precision, "runtime": "llama.cpp"}
+        # Weights (an MoE's experts first) in system RAM, at the GGUF type asked or Q4_K_M.
+        yield "offload", {"precision": current if current in ladder else "q4_k_m", "runtime": "llama.cpp"}
         floor = good[-1] if good else None
         for tokens in shorter if floor else ():
             yield "context", {"precision": floor, "runtime": "llama.cpp", "context_tokens": tokens}
@@ -80,6 +85,7 @@ def _candidates(job: Job) -> Iterator[tuple[ChangeKind, dict[str, Any]]]:
             yield "checkpointing", {"checkpointing": True}
         if resolved.optimizer != "adamw_8bit":
             yield "optimizer", {"checkpointing": True, "optimizer": "adamw_8bit"}
+        yield "offload", {"checkpointing": True}  # DeepSpeed ZeRO-Offload: states in system RAM
         yield "lora", {"task": "lora", "precision": None, "checkpointing": True, "optimizer": "adamw"}
     if resolved.task in ("full_finetune", "pretrain", "lora"):
         if resolved.task == "lora" and not resolved.checkpointing:
@@ -129,8 +135,10 @@ def with_savers(job: Job) -> Job:
 
 
 @functools.lru_cache(maxsize=4096)
-def assess(job: Job) -> Fit:
-    """The verdict for ``job`` on ``job.gpu`` (x ``job.gpus``); raises InvalidQuery without a GPU."""
+def assess(job: Job, ram_bytes: int | None = None) -> Fit:
+    """The verdict for ``job`` on ``job.gpu`` (x ``job.gpus``); raises InvalidQuery without a GPU.
+
+    ``ram_bytes``: the machine's system RAM when the question says it; offload to RAM is tried only then."""
     if job.gpu is None:
         raise InvalidQuery("A verdict needs a GPU. Pass --gpu NAME.", key="error.no_gpu")
     as_asked = estimate(job)
@@ -140,6 +148,13 @@ def assess(job: Job) -> Fit:
     for kind, update in _candidates(job):
         changed = job.model_copy(update=update)
         try:
+            if kind == "offload":
+                offloaded = _offload(changed, ram_bytes)
+                if offloaded is None:
+                    continue
+                plan, result = offloaded
+                change = Change(kind=kind, job=result.job, estimate=result, offload=plan)
+                return Fit(verdict="with_changes", estimate=as_asked, change=change, gpus_needed=needed)
             result = estimate(changed)
         except InvalidQuery:
             continue
@@ -151,6 +166,14 @@ def assess(job: Job) -> Fit:
                 gpus_needed=needed,
             )
     return Fit(verdict="no", estimate=as_asked, gpus_needed=needed)
+
+
+def _offload(job: Job, ram_bytes: int | None) -> tuple[OffloadPlan, Estimate] | None:
+    if ram_bytes is None:
+        return None
+    if job.task == "inference":
+        return llama_cpp_offload(job, ram_bytes)
+    return optimizer_offload(job, ram_bytes)
 
 
 def max_context(job: Job) -> int | None:

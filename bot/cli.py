@@ -16,6 +16,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "models": ("bot.commands.catalog", "List the models in the catalog."),
     "gpus": ("bot.commands.catalog", "List the GPUs in the catalog."),
     "ask": ("bot.commands.ask", "Answer a question in English or Spanish."),
+    "chat": ("bot.commands.ask", "Ask questions one after another, with follow-ups (exit to end)."),
     "discord": ("bot.discord_bot.cli", "Run the Discord bot (needs DISCORD_TOKEN)."),
     "slack": ("bot.slack_bot.cli", "Run the Slack app (needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN)."),
     "serve": ("bot.serve", "Run every bot whose tokens are set, in one process."),

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
 
-from knowledge.answer_model import Answer, Intent, Query
+from knowledge.answer_model import Answer, Intent, Query, Settings
 from knowledge.errors import InvalidQuery
 from knowledge.estimator.catalog import Catalog, Gpu, load_catalog
-from knowledge.estimator.job import Optimizer, Runtime, Task
 from knowledge.i18n import Language
 from knowledge.understanding import lexicon as lx
 from knowledge.understanding.entities import Found, Index, find, index, split_multipliers, tokenize
@@ -43,16 +41,7 @@ class _Reading:
     gpus: tuple[str, ...] = ()
     gpu_count: int | None = None
     vram_gib: float | None = None
-    ram_gib: float | None = None
-    budget: float | None = None
-    currency: Literal["USD", "EUR"] | None = None
-    task: Task | None = None
-    precision: str | None = None
-    context_tokens: int | None = None
-    batch: int | None = None
-    runtime: Runtime | None = None
-    optimizer: Optimizer | None = None
-    training_tokens: int | None = None
+    asked: Settings = field(default_factory=Settings)  # the job's settings this question gives
     taken: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -103,7 +92,7 @@ def _machine(reading: _Reading) -> None:
     """System RAM ("with 64GB of RAM") and money ("under $800", "con 600 euros"), read before VRAM sizes."""
     ram = lx.SYSTEM_RAM.search(_masked(reading))
     if ram and not lx.MAC.search(reading.folded) and 0 < int(ram.group(1)) <= 8192:
-        reading.ram_gib = float(ram.group(1))
+        reading.asked.ram_gib = float(ram.group(1))
         reading.taken.append((ram.start(), ram.end()))
     money = lx.MONEY.search(_masked(reading))
     if money:
@@ -112,8 +101,8 @@ def _machine(reading: _Reading) -> None:
         scale = 1000 if (thousands or money.group(5)) else 1
         value = float(re.sub(r"[.,](?=\d{3}(?!\d))", "", digits).replace(",", ".")) * scale
         if 0 < value <= 10_000_000:
-            reading.budget = value
-            reading.currency = "EUR" if (before or after or "") in lx.EURO_WORDS else "USD"
+            reading.asked.budget = value
+            reading.asked.currency = "EUR" if (before or after or "") in lx.EURO_WORDS else "USD"
             reading.taken.append((money.start(), money.end()))
 
 
@@ -195,35 +184,35 @@ def _settings(reading: _Reading) -> None:
     folded = reading.folded
     for task, pattern in lx.TASK_WORDS:
         if pattern.search(folded):
-            reading.task = task
+            reading.asked.task = task
             break
-    reading.precision = _precision(folded)
-    if reading.precision in ("gptq", "nf4") and reading.task in ("lora", "qlora", "full_finetune"):
-        reading.task, reading.precision = "qlora", None  # "fine-tune in 4-bit" is QLoRA, on its default NF4
+    reading.asked.precision = _precision(folded)
+    if reading.asked.precision in ("gptq", "nf4") and reading.asked.task in ("lora", "qlora", "full_finetune"):
+        reading.asked.task, reading.asked.precision = "qlora", None  # "fine-tune in 4-bit" is QLoRA, on its default NF4
     for runtime, pattern in lx.RUNTIME_WORDS:
         if pattern.search(folded):
-            reading.runtime = runtime  # type: ignore[assignment]  # the table holds Runtime names
+            reading.asked.runtime = runtime  # type: ignore[assignment]  # the table holds Runtime names
             break
     for optimizer, pattern in lx.OPTIMIZER_WORDS:
         if pattern.search(folded):
-            reading.optimizer = optimizer  # type: ignore[assignment]  # the table holds Optimizer names
+            reading.asked.optimizer = optimizer  # type: ignore[assignment]  # the table holds Optimizer names
             break
     for context in lx.CONTEXT.finditer(_masked(reading)):  # masked: "4090 context" is a GPU, not a length
         number, scale = (context.group(1), context.group(2)) if context.group(1) else context.group(3, 4)
         tokens = _scaled(number, scale or "", binary=True)
         if tokens is not None and 1 <= tokens <= 100_000_000:
-            reading.context_tokens = int(tokens)
+            reading.asked.context_tokens = int(tokens)
         reading.taken.append((context.start(), context.end()))
         break
     batch = lx.BATCH.search(folded)
     if batch:
         value = int(batch.group(1) or batch.group(2))
         if 1 <= value <= 4096:
-            reading.batch = value
+            reading.asked.batch = value
     for match in lx.TRAIN_TOKENS.finditer(_masked(reading)):
         tokens = _scaled(match.group(1), match.group(2) or "")
         if tokens is not None and tokens >= 1e6:
-            reading.training_tokens = int(tokens)
+            reading.asked.training_tokens = int(tokens)
             break
 
 
@@ -286,10 +275,10 @@ def _intent(reading: _Reading, found: list[Found]) -> tuple[Intent, bool]:
     if has_model and has_hardware:
         return "fit", bool(lx.FIT.search(text))
     if has_model:
-        if lx.FIT.search(text) or lx.MEMORY_WORDS.search(text) or reading.task or reading.precision:
+        if lx.FIT.search(text) or lx.MEMORY_WORDS.search(text) or reading.asked.task or reading.asked.precision:
             return "requirements", bool(lx.FIT.search(text))
         return "model_info", False
-    if reading.vram_gib is not None and (lx.FIT.search(text) or reading.task is not None):
+    if reading.vram_gib is not None and (lx.FIT.search(text) or reading.asked.task is not None):
         return "recommend_model", False
     return "unknown", False
 
@@ -307,19 +296,17 @@ def _how_many_gpus(text: str, found: list[Found]) -> bool:
 def _as_query(previous: Query | Answer) -> Query:
     if isinstance(previous, Query):
         return previous
-    gpu = previous.gpu
-    counted = previous.intent == "recommend_gpu"  # there gpu.count is the answer, not what was asked
+    resolved = previous.query
+    counted = previous.intent == "recommend_gpu"  # there the GPU count is the answer, not what was asked
     return Query(
         text=previous.question,
         language=previous.language,
         intent=previous.intent,
-        model=previous.model.id if previous.model else None,
-        gpu=gpu.id if gpu and gpu.id else None,
-        gpu_count=gpu.count if gpu and gpu.count > 1 and not counted else None,
-        vram_gib=gpu.vram_gib if gpu and gpu.id is None else None,
-        task=previous.task,
-        precision=previous.precision,
-        context_tokens=previous.context_tokens,
+        model=resolved.model_id,
+        gpu=resolved.gpu_id,
+        gpu_count=resolved.gpus if resolved.gpus > 1 and not counted else None,
+        vram_gib=resolved.vram_gib,
+        **resolved.asked_settings().asked(),
     )
 
 
@@ -333,11 +320,11 @@ def _is_follow_up(reading: _Reading, before: Query) -> bool:
         for value in (
             reading.gpu,
             reading.vram_gib,
-            reading.task,
-            reading.precision,
-            reading.context_tokens,
-            reading.batch,
-            reading.training_tokens,
+            reading.asked.task,
+            reading.asked.precision,
+            reading.asked.context_tokens,
+            reading.asked.batch,
+            reading.asked.training_tokens,
             reading.model,
             reading.model_size_b,
         )
@@ -348,7 +335,6 @@ def _is_follow_up(reading: _Reading, before: Query) -> bool:
 def _merge(text: str, reading: _Reading, before: Query) -> Query:
     new_model = reading.model is not None or reading.model_size_b is not None
     new_hardware = reading.gpu is not None or reading.vram_gib is not None
-    new_task = reading.task is not None and reading.task != before.task
     merged = _Reading(
         folded=reading.folded,
         language=reading.language or before.language,
@@ -361,16 +347,7 @@ def _merge(text: str, reading: _Reading, before: Query) -> Query:
         gpus=reading.gpus if new_hardware else before.gpus,
         gpu_count=reading.gpu_count if new_hardware or reading.gpu_count else before.gpu_count,
         vram_gib=reading.vram_gib if new_hardware else before.vram_gib,
-        task=reading.task or before.task,
-        precision=reading.precision or (None if new_task else before.precision),
-        context_tokens=reading.context_tokens or before.context_tokens,
-        batch=reading.batch or before.batch,
-        runtime=reading.runtime or before.runtime,
-        optimizer=reading.optimizer or before.optimizer,
-        training_tokens=reading.training_tokens or before.training_tokens,
-        ram_gib=reading.ram_gib or before.ram_gib,
-        budget=reading.budget or before.budget,
-        currency=reading.currency if reading.budget else before.currency,
+        asked=Settings(**reading.asked.keep(before.settings())),
     )
     if merged.intent in ("requirements", "model_info") and new_hardware:
         merged.intent = "fit"  # "how much for X?" then "what about a 3090?": does it fit there?
@@ -395,14 +372,5 @@ def _finish(text: str, reading: _Reading, language: Language) -> Query:
         gpus=reading.gpus,
         gpu_count=reading.gpu_count,
         vram_gib=reading.vram_gib,
-        task=reading.task,
-        precision=reading.precision,
-        context_tokens=reading.context_tokens,
-        batch=reading.batch,
-        runtime=reading.runtime,
-        optimizer=reading.optimizer,
-        training_tokens=reading.training_tokens,
-        ram_gib=reading.ram_gib,
-        budget=reading.budget,
-        currency=reading.currency,
+        **reading.asked.asked(),
     )

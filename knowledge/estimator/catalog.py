@@ -21,6 +21,7 @@ from pydantic import (
     PositiveInt,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from rapidfuzz import fuzz, process
 
@@ -69,26 +70,156 @@ class Model(_Frozen):
         return self.architecture.moe is not None
 
 
+Backend = Literal["cuda", "rocm", "metal", "xpu"]
+# Where the machine sits, to keep recommendations in the asker's class: "desktop" consumer cards, "laptop"
+# GPUs, "workstation" pro cards, "server" datacenter accelerators, "unified" one memory pool shared with the
+# CPU in a computer of its own (Apple silicon, Ryzen AI Max, DGX Spark), "embedded" modules (Jetson).
+FormFactor = Literal["desktop", "laptop", "workstation", "server", "unified", "embedded"]
+OperatingSystem = Literal["macos", "linux", "windows"]
+PriceKind = Literal["launch", "street"]
+
+# Dedicated memory: the driver keeps part of it. PyTorch reports a "total capacity" of 23.64 GiB on an RTX 4090
+# (24 GiB: 0.36 GiB kept, 1.5%), 7.78 GiB on an RTX 3070 (8 GiB: 0.22 GiB) and 14.75 GiB on Colab's T4 (15 GiB
+# after ECC: 0.25 GiB); sources in gpus.yaml's header. The rule keeps 1.5% of it, at least 0.25 GiB.
+DRIVER_RESERVE_SHARE = 0.015
+DRIVER_RESERVE_MIN_GIB = 0.25
+# GDDR datacenter cards ship with ECC on, which stores its check bits in 1/16 of the memory: nvidia-smi shows
+# 15,360 MiB on a 16 GiB T4.
+ECC_RESERVED_SHARE = 1 / 16
+UNKNOWN_ARCHITECTURE = "unknown"  # a stand-in card known only by its memory
+
+
 class Gpu(_Frozen):
-    """An accelerator: memory, bandwidth and dense 16-bit tensor throughput."""
+    """An accelerator: memory, bandwidth, dense 16-bit tensor throughput, what it can run, price.
+
+    Usable memory (``usable_memory_gib``) is, in this order: the figure a driver or cloud image is known to
+    expose (the YAML's ``usable_memory_gib``); for unified memory, the GPU's share on the default OS (the first
+    key of ``gpu_memory_share_by_os``); for dedicated memory, the sold size less the ECC reserve where ECC is on
+    by default, less the driver's reserve (see ``DRIVER_RESERVE_SHARE``).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     id: str = Field(pattern=_ID)
     name: str
     vendor: Literal["nvidia", "amd", "apple", "intel"]
     segment: Literal["consumer", "workstation", "datacenter", "apple"]
+    form_factor: FormFactor
     aliases: tuple[str, ...] = ()
     memory_gib: PositiveFloat  # binary: an "8 GB" card holds 8 GiB
     memory_bandwidth_gb_s: PositiveFloat  # decimal GB/s, as vendors publish it
     fp16_tensor_tflops: PositiveFloat  # dense (no sparsity) fp16/bf16 tensor TFLOPS
-    gpu_memory_share: float = Field(default=1.0, gt=0, le=1)  # Apple: share of unified memory the GPU may wire
-    price_usd: PositiveInt | None = None  # launch list price, for "cheapest that fits"
+    # What the card can run (capability_source says where each flag comes from).
+    backend: Backend
+    architecture: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")  # "ada", "cdna3", "apple-m4", "xe2"
+    compute_capability: str | None = Field(default=None, pattern=r"^\d+\.\d+$")  # NVIDIA only, "8.9"
+    isa: str | None = Field(default=None, pattern=r"^gfx[0-9a-f]+$")  # AMD LLVM target, "gfx942"
+    bf16: bool  # native bfloat16 arithmetic
+    fp8: bool  # native FP8 (E4M3/E5M2) tensor math
+    fp4: bool  # native FP4 tensor math (MXFP4/NVFP4)
+    tensor_cores: bool  # matrix units (tensor cores, MFMA/WMMA, XMX, Apple M5 neural accelerators)
+    flash_attention_2: bool  # the flash-attn 2 package supports the card
+    flash_attention_3: bool  # flash-attn 3 (Hopper only)
+    capability_source: str
+    # Memory a model may use; see the class docstring.
+    stated_usable_memory_gib: PositiveFloat | None = Field(default=None, alias="usable_memory_gib")
+    ecc_on_by_default: bool = False
+    gpu_memory_share_by_os: dict[OperatingSystem, float] = Field(default_factory=dict)  # unified memory only
+    memory_note: str = ""  # how to raise the share, what the stated figure is
+    memory_source: str | None = None  # for usable_memory_gib, gpu_memory_share_by_os, ECC
+    # Price in US dollars: "launch" list price at price_date (launch month), or "street" price seen then.
+    price_usd: PositiveInt | None = None
+    price_kind: PriceKind | None = None
+    price_date: str | None = Field(default=None, pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$")
+    price_source: str | None = None  # when not the entry's source
     release_year: PositiveInt | None = None
     source: str
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Gpu:
+        if self.price_usd is not None and (self.price_kind is None or self.price_date is None):
+            raise ValueError("a price needs price_kind (launch or street) and price_date (YYYY-MM)")
+        if (self.stated_usable_memory_gib or self.gpu_memory_share_by_os or self.ecc_on_by_default) and not (
+            self.memory_source
+        ):
+            raise ValueError("usable_memory_gib, gpu_memory_share_by_os and ecc_on_by_default need memory_source")
+        if any(not 0 < share <= 1 for share in self.gpu_memory_share_by_os.values()):
+            raise ValueError("gpu_memory_share_by_os values are shares between 0 and 1")
+        if self.architecture != UNKNOWN_ARCHITECTURE and (self.vendor == "nvidia") != (
+            self.compute_capability is not None
+        ):
+            raise ValueError("NVIDIA GPUs, and only they, have a compute_capability")
+        if self.flash_attention_3 and self.architecture != "hopper":
+            raise ValueError("flash_attention_3 runs on Hopper only")
+        expected = {"nvidia": "cuda", "amd": "rocm", "apple": "metal", "intel": "xpu"}[self.vendor]
+        if self.backend != expected:
+            raise ValueError(f"a {self.vendor} GPU runs the {expected} backend")
+        return self
+
+    @classmethod
+    def stand_in(cls, gpu_id: str, name: str, memory_gib: float) -> Gpu:
+        """A card known only by its memory ("a 24GB card"): a desktop CUDA card of that size, usable memory by
+        the rule, capabilities of a current one (bf16, FlashAttention 2, no FP8/FP4), speed unknown (1)."""
+        return cls(
+            id=gpu_id,
+            name=name,
+            vendor="nvidia",
+            segment="consumer",
+            form_factor="desktop",
+            memory_gib=memory_gib,
+            memory_bandwidth_gb_s=1,
+            fp16_tensor_tflops=1,
+            backend="cuda",
+            architecture=UNKNOWN_ARCHITECTURE,
+            bf16=True,
+            fp8=False,
+            fp4=False,
+            tensor_cores=True,
+            flash_attention_2=True,
+            flash_attention_3=False,
+            capability_source="the question",
+            source="the question",
+        )
+
+    def __hash__(self) -> int:  # ids are unique; gpu_memory_share_by_os (a dict) is not hashable
+        return hash(self.id)
+
+    @property
+    def unified_memory(self) -> bool:
+        """True where the GPU shares one memory pool with the CPU and may use only part of it."""
+        return bool(self.gpu_memory_share_by_os)
+
+    @property
+    def default_os(self) -> OperatingSystem | None:
+        """The OS whose share applies unless the question names one (unified memory only)."""
+        return next(iter(self.gpu_memory_share_by_os), None)
+
+    @property
+    def gpu_memory_share(self) -> float:
+        """Share of unified memory the GPU may use on the default OS; 1.0 for dedicated memory."""
+        return self.gpu_memory_share_by_os[self.default_os] if self.default_os else 1.0
+
+    @property
+    def driver_reserve_gib(self) -> float:
+        """Memory the driver keeps on a dedicated card, by the rule (ECC reserve included)."""
+        if self.unified_memory:
+            return 0.0
+        after_ecc = self.memory_gib * (1 - ECC_RESERVED_SHARE) if self.ecc_on_by_default else self.memory_gib
+        return self.memory_gib - after_ecc + max(DRIVER_RESERVE_MIN_GIB, after_ecc * DRIVER_RESERVE_SHARE)
+
+    def usable_memory_gib_on(self, os: OperatingSystem | None = None) -> float:
+        """Memory a model may use; for unified memory, on ``os`` (default OS when None or not listed)."""
+        if self.stated_usable_memory_gib is not None and (os is None or os == self.default_os):
+            return self.stated_usable_memory_gib
+        if self.unified_memory:
+            share = self.gpu_memory_share_by_os.get(os, self.gpu_memory_share) if os else self.gpu_memory_share
+            return self.memory_gib * share
+        return self.stated_usable_memory_gib or self.memory_gib - self.driver_reserve_gib
+
     @property
     def usable_memory_gib(self) -> float:
-        """Memory a model may use (for Apple silicon, the GPU's share of unified memory)."""
-        return self.memory_gib * self.gpu_memory_share
+        """Memory a model may use on the default setup (see the class docstring)."""
+        return self.usable_memory_gib_on(None)
 
     @property
     def usable_memory_bytes(self) -> int:

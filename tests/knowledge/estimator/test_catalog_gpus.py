@@ -204,11 +204,105 @@ def test_apple_gpus_may_use_only_their_share_of_unified_memory(catalog: Catalog)
     assert catalog.find_gpu("M1 Max 32GB").usable_memory_gib == pytest.approx(21.3, abs=0.1)
 
 
-def test_discrete_cards_use_all_their_memory(catalog: Catalog) -> None:
-    """Every non-Apple GPU may use its whole memory."""
+def test_colabs_t4_exposes_what_pytorch_reports() -> None:
+    """A 16 GiB T4 keeps 1/16 for ECC and the driver's reserve: what Colab's PyTorch reports, by hand.
+
+    16 GiB x 15/16 = 15 GiB (nvidia-smi: 15,360 MiB); the driver keeps max(0.25, 1.5% x 15 = 0.225) = 0.25 GiB;
+    15 - 0.25 = 14.75 GiB, the "total capacity of 14.75 GiB" of Colab's T4 (hpcaitech/Open-Sora issue 697).
+    """
+    t4 = load_catalog().gpu("t4")
+    assert t4.ecc_on_by_default
+    assert t4.usable_memory_gib == pytest.approx(14.75)
+    assert t4.usable_memory_bytes == int(14.75 * 2**30)
+
+
+@pytest.mark.parametrize(
+    ("gpu_id", "usable_gib"),
+    [
+        ("rtx-4090", 24 - 0.015 * 24),  # 23.64 GiB: PyTorch's total capacity on a 4090 (ali-vilab/VGen 104)
+        ("rtx-3070", 8 - 0.25),  # 1.5% of 8 is 0.12 < 0.25; PyTorch reports 7.78 (akshitac8/OW-DETR 46)
+        ("h100-sxm", 80 - 0.015 * 80),  # 78.8 GiB
+        ("l4", 24 * 15 / 16 - 0.015 * 24 * 15 / 16),  # ECC on: 22.5 GiB, then 1.5% of it: 22.1625
+    ],
+)
+def test_dedicated_memory_loses_the_driver_reserve(catalog: Catalog, gpu_id: str, usable_gib: float) -> None:
+    """A discrete card's usable memory is its size less ECC (where on by default) less the driver's reserve."""
+    assert catalog.gpu(gpu_id).usable_memory_gib == pytest.approx(usable_gib)
+
+
+def test_no_dedicated_card_is_taken_at_its_full_size(catalog: Catalog) -> None:
+    """Every discrete card keeps at least 0.25 GiB for the driver and never more than 8%."""
     for gpu in catalog.gpus:
-        if gpu.vendor != "apple":
-            assert gpu.usable_memory_gib == gpu.memory_gib, gpu.id
+        if not gpu.unified_memory:
+            kept = gpu.memory_gib - gpu.usable_memory_gib
+            assert 0.25 <= kept <= 0.08 * gpu.memory_gib + 0.25, gpu.id
+
+
+@pytest.mark.parametrize(
+    ("gpu_id", "expected"),
+    [
+        # V100 (Volta, cc 7.0): tensor cores but fp16 only; flash-attn 2 needs Ampere or later.
+        ("v100-16gb", {"bf16": False, "fp8": False, "fp4": False, "flash_attention_2": False, "tensor_cores": True}),
+        # T4 (Turing, cc 7.5): same, no bf16, no FlashAttention 2.
+        ("t4", {"bf16": False, "flash_attention_2": False, "tensor_cores": True, "compute_capability": "7.5"}),
+        # GTX 1080 Ti (Pascal, cc 6.1): no tensor cores at all.
+        ("gtx-1080-ti", {"bf16": False, "tensor_cores": False, "compute_capability": "6.1"}),
+        # A100 (cc 8.0): bf16 and FA2, no FP8 (that came with Ada and Hopper).
+        ("a100-80gb", {"bf16": True, "fp8": False, "flash_attention_2": True, "compute_capability": "8.0"}),
+        # RTX 4090 (Ada, cc 8.9): FP8 tensor cores; FA3 is Hopper-only.
+        ("rtx-4090", {"fp8": True, "fp4": False, "flash_attention_3": False, "compute_capability": "8.9"}),
+        # H100 (Hopper, cc 9.0): FP8 and FlashAttention 3.
+        ("h100-sxm", {"fp8": True, "flash_attention_3": True, "fp4": False, "compute_capability": "9.0"}),
+        # RTX 5090 (Blackwell, cc 12.0): FP4 tensor cores.
+        ("rtx-5090", {"fp4": True, "fp8": True, "bf16": True, "compute_capability": "12.0"}),
+        # B200 (Blackwell, cc 10.0): FP4, not FA3.
+        ("b200", {"fp4": True, "flash_attention_3": False, "compute_capability": "10.0"}),
+        # MI300X (CDNA3, gfx942): FP8 on ROCm, FlashAttention 2 through the CK backend.
+        ("mi300x", {"backend": "rocm", "fp8": True, "fp4": False, "isa": "gfx942", "flash_attention_2": True}),
+        # Apple M4 Max: Metal, no CUDA compute capability, no FlashAttention package.
+        ("apple-m4-max-36gb", {"backend": "metal", "compute_capability": None, "flash_attention_2": False}),
+        # Intel Arc: XMX matrix engines, XPU backend, no flash-attn.
+        ("arc-b580", {"backend": "xpu", "tensor_cores": True, "fp8": False, "flash_attention_2": False}),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_what_each_card_can_run(catalog: Catalog, gpu_id: str, expected: dict[str, object]) -> None:
+    """Capabilities match the vendors' architecture documents and flash-attn's README."""
+    gpu = catalog.gpu(gpu_id)
+    assert {name: getattr(gpu, name) for name in expected} == expected
+
+
+def test_backends_follow_vendors_and_fa3_only_on_hopper(catalog: Catalog) -> None:
+    """CUDA is NVIDIA, ROCm AMD, Metal Apple, XPU Intel; FlashAttention 3 is Hopper only; FP4 implies FP8."""
+    backend = {"nvidia": "cuda", "amd": "rocm", "apple": "metal", "intel": "xpu"}
+    for gpu in catalog.gpus:
+        assert gpu.backend == backend[gpu.vendor], gpu.id
+        assert not gpu.flash_attention_3 or gpu.architecture == "hopper", gpu.id
+        assert not gpu.fp4 or gpu.fp8, gpu.id
+        assert not gpu.fp8 or gpu.bf16, gpu.id
+        assert (gpu.compute_capability is not None) == (gpu.vendor == "nvidia"), gpu.id
+
+
+def test_every_entry_has_a_form_factor_and_capability_source(catalog: Catalog) -> None:
+    """Each GPU says its class of machine and where its capabilities come from (https pages)."""
+    for gpu in catalog.gpus:
+        assert gpu.form_factor in {"desktop", "laptop", "workstation", "server", "unified", "embedded"}
+        for url in gpu.capability_source.split(" ; "):
+            assert urlparse(url).scheme == "https", gpu.id
+        if gpu.unified_memory or gpu.ecc_on_by_default or gpu.stated_usable_memory_gib is not None:
+            assert gpu.memory_source and gpu.memory_source.startswith("https://"), gpu.id
+    assert {gpu.form_factor for gpu in catalog.gpus if gpu.vendor == "apple"} == {"unified"}
+
+
+def test_every_price_says_its_kind_and_date(catalog: Catalog) -> None:
+    """A price is a launch or a street price, dated YYYY-MM, never before the card's release year."""
+    for gpu in catalog.gpus:
+        if gpu.price_usd is None:
+            continue
+        assert gpu.price_kind in {"launch", "street"}, gpu.id
+        assert gpu.price_date is not None and re.fullmatch(r"20\d\d-\d\d", gpu.price_date), gpu.id
+        assert gpu.release_year is not None and int(gpu.price_date[:4]) >= gpu.release_year, gpu.id
+    assert (catalog.gpu("rtx-4090").price_kind, catalog.gpu("rtx-4090").price_date) == ("launch", "2022-10")
 
 
 def test_every_entry_cites_a_web_source(catalog: Catalog) -> None:

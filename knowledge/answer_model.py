@@ -158,6 +158,9 @@ class Recommendation(_Model):
     precision: str | None = None
     task: Task | None = None
     memory_gib: float | None = None
+    price_usd: int | None = None  # a GPU's catalog price
+    price_kind: Literal["launch", "street"] | None = None
+    price_date: str | None = None  # YYYY-MM
     url: str
     text: str  # the line as a person reads it
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from knowledge.answering.wording import is_budget, precision_label
-from knowledge.estimator.job import GIB, to_gib
-from knowledge.estimator.offload import RAM_BANDWIDTH_GB_S
+from knowledge.estimator.job import GIB, Job, to_gib
+from knowledge.estimator.offload import RAM_BANDWIDTH_GB_S, llama_cpp_offload
+from knowledge.estimator.precision import resolve
 from knowledge.estimator.verdicts import Change
 from knowledge.i18n import Language, gib, number, t
 
@@ -39,3 +40,20 @@ def offload_suggestion(lang: Language, change: Change) -> str:
         ram_gb_s=number(RAM_BANDWIDTH_GB_S, lang, 1),
     )
     return f"{sentence} {speed}"
+
+
+PLENTY_OF_RAM = 2**40  # 1 TiB: to find how much RAM an offload needs when the question does not say
+
+
+def offload_hint(lang: Language, job: Job) -> list[str]:
+    """For a "no" whose question did not state the RAM: what llama.cpp offload would need and give."""
+    if job.task != "inference" or job.gpus != 1:
+        return []
+    precision = job.precision if job.precision and resolve(job.precision).kind == "gguf" else "q4_k_m"
+    found = llama_cpp_offload(job.model_copy(update={"precision": precision, "runtime": "llama.cpp"}), PLENTY_OF_RAM)
+    if found is None:
+        return []
+    plan, result = found
+    change = Change(kind="offload", job=result.job, estimate=result, offload=plan)
+    sentence = offload_suggestion(lang, change)
+    return [t(lang, "fit.offload_hint", ram=gib(to_gib(plan.ram_bytes), lang), suggestion=sentence)]

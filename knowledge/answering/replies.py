@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from knowledge.answer_model import Field
-from knowledge.answering.offload_wording import offload_suggestion, ram_bytes
+from knowledge.answering.offload_wording import offload_hint, offload_suggestion, ram_bytes
 from knowledge.answering.recommend import what_would_fit
 from knowledge.answering.situation import DEFAULT_TRAINING_TOKENS, Draft, Situation
 from knowledge.answering.wording import (
@@ -104,6 +104,8 @@ def fit(sit: Situation) -> Draft:
         draft.lines.append(_as_asked(sit, result))
         lines, draft.suggestion = _would(sit, job)
         draft.lines.extend(lines)
+        if sit.query.ram_gib is None:
+            draft.lines.extend(offload_hint(lang, job))
     draft.lines.extend(_representative(sit))
     return draft
 

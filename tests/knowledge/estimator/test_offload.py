@@ -71,3 +71,13 @@ def test_the_offload_is_a_with_changes_answer_with_its_speed(question: str, word
     reply = ask(question)
     assert reply.verdict == "with_changes"
     assert reply.suggestion is not None and all(w in reply.suggestion for w in words)
+
+
+def test_a_no_without_stated_ram_says_what_offload_would_need() -> None:
+    """The verdict stays "no" (the GPU alone cannot), and the answer adds the llama.cpp offload with the RAM it
+    needs: 70B Q4_K_M keeps ~37 of 80 blocks (37 × 0.53 GB ≈ 19.6 GB) plus 0.59 GB of embeddings in RAM."""
+    reply = ask("can a 4090 run Llama 3.1 70B?")
+    assert reply.verdict == "no"
+    assert "of system RAM to spare" in reply.text and "-ngl" in reply.text
+    es = ask("¿Puede una 4090 correr Llama 3.1 70B?")
+    assert "de RAM del sistema libres" in es.text

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from knowledge.answer_model import Field
+from knowledge.answering.layout_wording import layout_line
 from knowledge.answering.offload_wording import offload_hint, offload_suggestion, ram_bytes
 from knowledge.answering.recommend import what_would_fit
 from knowledge.answering.situation import DEFAULT_TRAINING_TOKENS, Draft, Situation
@@ -219,6 +220,9 @@ def _decode(sit: Situation, draft: Draft, result: Estimate) -> None:
             prefill=number(result.prefill_tokens_per_s or 0, lang, 0),
         )
     )
+    layout = layout_line(lang, sit.gpu, result)
+    if layout:
+        draft.lines.append(layout)
     draft.fields.append(
         _speed_field(lang, "field.speed", t(lang, "unit.tokens_per_s", tps=number(result.tokens_per_s or 0, lang, 1)))
     )

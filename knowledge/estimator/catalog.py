@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -20,6 +19,7 @@ from pydantic import (
     PositiveFloat,
     PositiveInt,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -27,14 +27,28 @@ from rapidfuzz import fuzz, process
 
 from knowledge.errors import CatalogError, UnknownGpu, UnknownModel
 from knowledge.estimator.architecture import Architecture
+from knowledge.estimator.data_files import cached, data_dir, read_yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
-DATA_DIR = Path(__file__).parent.parent / "data"
 _ID = r"^[a-z0-9][a-z0-9.]*(-[a-z0-9.]+)*$"  # "qwen2.5-7b": dots allowed after the first character
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Numbers must be finite, and a bare `true` is not a number (pydantic would read it as 1).
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, defer_build=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(value, bool) and field is not None and _numeric(field.annotation):
+            raise ValueError(f"must be a number, not {str(value).lower()}")
+        return value
+
+
+def _numeric(annotation: Any) -> bool:
+    """Whether a field's type admits numbers but not booleans (int, float, their constrained forms)."""
+    text = str(annotation)
+    return ("int" in text or "float" in text) and "bool" not in text
 
 
 class Model(_Frozen):
@@ -252,11 +266,8 @@ T = TypeVar("T", bound=_Frozen)
 
 
 def _load(filename: str, kind: type[T], key: str) -> tuple[T, ...]:
-    path = DATA_DIR / filename
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-    except (OSError, yaml.YAMLError) as error:
-        raise CatalogError(f"{path.name}: cannot read it ({error}). Fix the file and retry.") from error
+    path = data_dir() / filename
+    raw = read_yaml(path)
     if not isinstance(raw, dict) or not isinstance(raw.get(key), list):
         raise CatalogError(f"{path.name}: expected a top-level '{key}:' list.")
     items = []
@@ -267,9 +278,8 @@ def _load(filename: str, kind: type[T], key: str) -> tuple[T, ...]:
         except ValidationError as error:
             first = error.errors()[0]
             field = ".".join(str(part) for part in first["loc"]) or "(entry)"
-            raise CatalogError(
-                f"{path.name}: entry {label!r}, field {field!r}: {first['msg']}. Fix that field."
-            ) from error
+            message = str(first["msg"]).removeprefix("Value error, ")
+            raise CatalogError(f"{path.name}: entry {label!r}, field {field!r}: {message}. Fix that field.") from None
     ids = [item.id for item in items]  # type: ignore[attr-defined]  # every catalog record has an id
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
@@ -302,10 +312,17 @@ class Catalog:
 
     @staticmethod
     def _names(items: Iterable[Model] | Iterable[Gpu]) -> dict[str, str]:
+        """Every id, name and alias (compacted) → its entry's id; one name never names two entries."""
         names: dict[str, str] = {}
         for item in items:
             for name in (item.id, item.name, *item.aliases):
-                names.setdefault(_compact(name), item.id)
+                owner = names.setdefault(_compact(name), item.id)
+                if owner != item.id:
+                    kind = "models.yaml" if isinstance(item, Model) else "gpus.yaml"
+                    raise CatalogError(
+                        f"{kind}: entry {item.id!r}, field 'aliases': {name!r} already names {owner!r}. "
+                        "Give each name to one entry."
+                    )
         return names
 
     def model(self, model_id: str) -> Model:
@@ -376,15 +393,34 @@ class Catalog:
         return ordered[:limit]
 
 
-@functools.cache
-def load_catalog() -> Catalog:
-    """The catalog, loaded and validated once per process."""
-    catalog = Catalog(
-        _load("models.yaml", Model, "models"),
-        _load("gpus.yaml", Gpu, "gpus"),
-        _load("seed.yaml", SeedRow, "rows"),
-    )
+PARAMS_TOLERANCE = 0.10  # judgement: catches a mistyped count (x10, a missing digit), not a rounding
+
+
+def _check_params(models: Iterable[Model]) -> None:
+    """A published parameter count far from what the architecture gives is a data error."""
+    for model in models:
+        ratio = model.params / model.params_official
+        if abs(ratio - 1) > PARAMS_TOLERANCE:
+            raise CatalogError(
+                f"models.yaml: entry {model.id!r}, field 'params_official': {model.params_official:,} is "
+                f"{ratio:.2f} x what the architecture gives ({model.params:,}). Fix the count or the architecture."
+            )
+
+
+def _build() -> Catalog:
+    models = _load("models.yaml", Model, "models")
+    _check_params(models)
+    catalog = Catalog(models, _load("gpus.yaml", Gpu, "gpus"), _load("seed.yaml", SeedRow, "rows"))
     for row in catalog.seed:
         if row.model_id is not None and row.model_id not in catalog._model_by_id:
             raise CatalogError(f"seed.yaml: entry {row.id!r}, field 'model_id': no model {row.model_id!r}.")
     return catalog
+
+
+@functools.cache
+def load_catalog() -> Catalog:
+    """The catalog, validated once (then read from the cache keyed by the data's hash), once per process."""
+    folder = data_dir()
+    files = [folder / name for name in ("models.yaml", "gpus.yaml", "seed.yaml")]
+    code = sorted(Path(__file__).parent.glob("*.py"))  # the estimator's classes: a code change is a new key
+    return cached([*files, *code], _build)

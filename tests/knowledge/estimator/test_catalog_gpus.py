@@ -345,11 +345,11 @@ def test_hbm_cards_outrun_gddr_cards_on_bandwidth(catalog: Catalog) -> None:
 
 
 def test_prices_and_years_are_plausible(catalog: Catalog) -> None:
-    """Launch prices are between $200 and $50,000 and release years between 2016 and 2026."""
+    """Prices are between $100 (GTX 1650: $149) and $50,000 and release years between 2016 and 2026."""
     for gpu in catalog.gpus:
         assert gpu.release_year is not None and 2016 <= gpu.release_year <= 2026, gpu.id
         if gpu.price_usd is not None:
-            assert 200 <= gpu.price_usd <= 50_000, gpu.id
+            assert 100 <= gpu.price_usd <= 50_000, gpu.id
     assert catalog.gpu("rtx-4060").price_usd == 299
     assert catalog.gpu("rtx-4090").price_usd == 1599
 
@@ -364,3 +364,106 @@ def test_unknown_gpu_suggests_near_names(catalog: Catalog, typed: str, suggested
         catalog.find_gpu(typed)
     assert suggested in raised.value.suggestions
     assert "Did you mean" in str(raised.value)
+
+
+def test_the_catalog_reaches_late_2026_with_130_machines(catalog: Catalog) -> None:
+    """At least 130 machines, with the families issue 10 names, each class of machine present."""
+    assert len(catalog.gpus) >= 130
+    for gpu_id in (
+        "gtx-1650", "gtx-1660-super", "gtx-1660-ti", "tesla-p40", "tesla-p100-16gb", "rtx-pro-6000-blackwell",
+        "rtx-4000-ada", "rtx-2000-ada", "rtx-a4000", "rtx-a4500", "l40", "rtx-4060-laptop", "rtx-4090-laptop",
+        "rtx-5090-laptop", "rx-9070", "rx-9070-xt", "rx-7600-xt", "rx-7900-gre", "arc-pro-b60", "h20", "b300",
+        "gb200", "gb300", "mi210", "mi325x", "mi355x", "jetson-agx-orin-32gb", "jetson-agx-orin-64gb",
+        "jetson-agx-thor", "dgx-spark", "ryzen-ai-max-395-128gb", "ryzen-ai-max-395-64gb", "apple-m4-16gb",
+        "apple-m4-pro-24gb", "apple-m4-max-128gb", "apple-m3-ultra-512gb", "apple-m5-16gb", "apple-m5-32gb",
+    ):  # fmt: skip
+        assert gpu_id in _ids(catalog), gpu_id
+    assert {gpu.form_factor for gpu in catalog.gpus} == {
+        "desktop", "laptop", "workstation", "server", "unified", "embedded"
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("typed", "gpu_id"),
+    [
+        ("5090", "rtx-5090"),
+        ("Strix Halo", "ryzen-ai-max-395-128gb"),
+        ("Ryzen AI Max+ 395", "ryzen-ai-max-395-128gb"),
+        ("strix halo 64gb", "ryzen-ai-max-395-64gb"),
+        ("Spark", "dgx-spark"),
+        ("DGX Spark", "dgx-spark"),
+        ("GB10", "dgx-spark"),
+        ("4060 Ti de 16", "rtx-4060-ti-16gb"),
+        ("4060 ti 16gb", "rtx-4060-ti-16gb"),
+        ("3060 de 8", "rtx-3060-8gb"),
+        ("m2 ultra 192gb", "apple-m2-ultra-192gb"),
+        ("4090 laptop", "rtx-4090-laptop"),
+        ("RTX 5090 Laptop", "rtx-5090-laptop"),
+        ("RTX PRO 6000", "rtx-pro-6000-blackwell"),
+        ("P40", "tesla-p40"),
+        ("GTX 1660 Super", "gtx-1660-super"),
+        ("RX 9070 XT", "rx-9070-xt"),
+        ("MI355X", "mi355x"),
+        ("Jetson AGX Orin", "jetson-agx-orin-64gb"),
+        ("M5", "apple-m5-16gb"),
+    ],
+    ids=lambda value: str(value),
+)
+def test_names_people_type_for_new_machines_resolve(catalog: Catalog, typed: str, gpu_id: str) -> None:
+    """Nicknames and sizes people type find the intended machine, never a neighbour."""
+    assert catalog.find_gpu(typed).id == gpu_id
+
+
+@pytest.mark.parametrize(
+    ("laptop", "desktop", "laptop_gib", "desktop_gib"),
+    [
+        ("rtx-4090-laptop", "rtx-4090", 16, 24),  # AD103 with 16 GB, not the desktop AD102's 24
+        ("rtx-4080-laptop", "rtx-4080", 12, 16),
+        ("rtx-4070-laptop", "rtx-4070", 8, 12),
+        ("rtx-5090-laptop", "rtx-5090", 24, 32),
+    ],
+)
+def test_laptop_gpus_carry_their_own_memory(
+    catalog: Catalog, laptop: str, desktop: str, laptop_gib: float, desktop_gib: float
+) -> None:
+    """A laptop GPU is its own entry with the memory NVIDIA's laptop pages list, in the laptop class."""
+    assert (catalog.gpu(laptop).memory_gib, catalog.gpu(desktop).memory_gib) == (laptop_gib, desktop_gib)
+    assert catalog.gpu(laptop).form_factor == "laptop"
+    assert catalog.gpu(laptop).price_usd is None
+
+
+def test_strix_halo_gpu_share_depends_on_the_os() -> None:
+    """Ryzen AI Max+ 395 128 GB: 96 GB on Windows (Variable Graphics Memory, 75%), half under Linux's default GTT.
+
+    By hand: 128 x 0.75 = 96 GiB (AMD's own "96GB of Variable Graphics Memory"); 128 x 0.5 = 64 GiB (amdgpu's
+    default GTT size, half of system RAM). The first OS listed, Windows, is the default.
+    """
+    halo = load_catalog().gpu("ryzen-ai-max-395-128gb")
+    assert halo.unified_memory and halo.default_os == "windows"
+    assert halo.usable_memory_gib == pytest.approx(96)
+    assert halo.usable_memory_gib_on("windows") == pytest.approx(96)
+    assert halo.usable_memory_gib_on("linux") == pytest.approx(64)
+    assert halo.usable_memory_gib_on("macos") == pytest.approx(96)  # not listed: the default OS's share
+    assert halo.driver_reserve_gib == 0
+
+
+def test_apple_m5_usable_memory_by_hand() -> None:
+    """A 32 GB M5 wires 2/3 of its memory for the GPU: 32 x 0.667 = 21.34 GiB, and it has neural accelerators."""
+    m5 = load_catalog().gpu("apple-m5-32gb")
+    assert m5.usable_memory_gib == pytest.approx(32 * 0.667)
+    assert (m5.backend, m5.tensor_cores, m5.flash_attention_2) == ("metal", True, False)
+    assert load_catalog().gpu("apple-m4-max-128gb").usable_memory_gib == pytest.approx(128 * 0.75)
+
+
+def test_dgx_spark_keeps_what_dgx_os_leaves_free() -> None:
+    """DGX Spark: CUDA finds 101.3-102.2 GiB free of 128 at boot, headless: 128 x 0.79 = 101.12 GiB usable."""
+    spark = load_catalog().gpu("dgx-spark")
+    assert spark.usable_memory_gib == pytest.approx(101.12)
+    assert (spark.fp4, spark.compute_capability, spark.form_factor) == (True, "12.1", "unified")
+
+
+def test_gtx_16_cards_have_no_tensor_cores_and_mi355x_runs_fp4(catalog: Catalog) -> None:
+    """GTX 16 Turing chips lack tensor cores (unlike the RTX 20 ones); CDNA4 adds native FP4, CDNA3 does not."""
+    assert not catalog.gpu("gtx-1660-super").tensor_cores and catalog.gpu("rtx-2060-6gb").tensor_cores
+    assert catalog.gpu("mi355x").fp4 and not catalog.gpu("mi325x").fp4
+    assert catalog.gpu("h20").flash_attention_3 and not catalog.gpu("b300").flash_attention_3

@@ -69,8 +69,6 @@ def _candidates(job: Job) -> Iterator[tuple[ChangeKind, dict[str, Any]]]:
         lossy = [p for p in ladder if p in LOSSY]
         for precision in good:
             yield "precision", {"precision": precision, "runtime": "llama.cpp"}
-        # Weights (an MoE's experts first) in system RAM, at the GGUF type asked or Q4_K_M.
-        yield "offload", {"precision": current if current in ladder else "q4_k_m", "runtime": "llama.cpp"}
         floor = good[-1] if good else None
         for tokens in shorter if floor else ():
             yield "context", {"precision": floor, "runtime": "llama.cpp", "context_tokens": tokens}
@@ -85,7 +83,6 @@ def _candidates(job: Job) -> Iterator[tuple[ChangeKind, dict[str, Any]]]:
             yield "checkpointing", {"checkpointing": True}
         if resolved.optimizer != "adamw_8bit":
             yield "optimizer", {"checkpointing": True, "optimizer": "adamw_8bit"}
-        yield "offload", {"checkpointing": True}  # DeepSpeed ZeRO-Offload: states in system RAM
         yield "lora", {"task": "lora", "precision": None, "checkpointing": True, "optimizer": "adamw"}
     if resolved.task in ("full_finetune", "pretrain", "lora"):
         if resolved.task == "lora" and not resolved.checkpointing:
@@ -104,7 +101,7 @@ def _candidates(job: Job) -> Iterator[tuple[ChangeKind, dict[str, Any]]]:
 
 @functools.lru_cache(maxsize=4096)
 def gpus_needed(job: Job, gpu: Gpu, limit: int = MAX_GPUS) -> int | None:
-    """The fewest GPUs of a kind that hold the job in a deployable layout (``knowledge.layout``), or None
+    """The fewest GPUs of a kind that hold the job in a deployable layout (``knowledge.estimator.layout``), or None
     beyond ``limit``. Full training turns activation checkpointing on first unless it was turned off."""
     job = with_savers(job)
     resolved, _ = resolve_job(job)
@@ -145,7 +142,8 @@ def assess(job: Job, ram_bytes: int | None = None) -> Fit:
     if as_asked.fits:
         return Fit(verdict="yes", estimate=as_asked)
     needed = gpus_needed(job, job.gpu)
-    for kind, update in _candidates(job):
+    steps = _candidates(job) if ram_bytes is None else _with_offload(job, _candidates(job))
+    for kind, update in steps:
         changed = job.model_copy(update=update)
         try:
             if kind == "offload":
@@ -166,6 +164,35 @@ def assess(job: Job, ram_bytes: int | None = None) -> Fit:
                 gpus_needed=needed,
             )
     return Fit(verdict="no", estimate=as_asked, gpus_needed=needed)
+
+
+def _with_offload(
+    job: Job, steps: Iterator[tuple[ChangeKind, dict[str, Any]]]
+) -> Iterator[tuple[ChangeKind, dict[str, Any]]]:
+    """The ladder with offload to system RAM put where it costs least: for inference after the 8- to 4-bit
+    weights and before a shorter context or 3- and 2-bit weights (llama.cpp, at the GGUF type asked or
+    Q4_K_M; not when the question named another runtime); for full training after 8-bit optimizer states and
+    before LoRA (DeepSpeed ZeRO-Offload)."""
+    resolved, _ = resolve_job(job)
+    inference = resolved.task == "inference"
+    if inference and job.runtime not in (None, "llama.cpp"):
+        yield from steps
+        return
+    if inference:
+        current = resolved.precision or ""
+        gguf = current if current in INFERENCE_LADDER else "q4_k_m"
+        offload: dict[str, Any] = {"precision": gguf, "runtime": "llama.cpp"}
+    else:
+        offload = {"checkpointing": True}
+    placed = resolved.task not in ("inference", "full_finetune", "pretrain")
+    for kind, update in steps:
+        costly = kind in ("context", "lora", "qlora", "runtime") or update.get("precision") in LOSSY
+        if costly and not placed:
+            placed = True
+            yield "offload", offload
+        yield kind, update
+    if not placed:
+        yield "offload", offload
 
 
 def _offload(job: Job, ram_bytes: int | None) -> tuple[OffloadPlan, Estimate] | None:

@@ -18,6 +18,7 @@ from knowledge.errors import InvalidQuery
 from knowledge.estimator import layout as lay
 from knowledge.estimator import memory as mem
 from knowledge.estimator.architecture import Architecture
+from knowledge.estimator.catalog import Gpu
 from knowledge.estimator.job import TRAINING_TASKS, Assumption, Estimate, Job, Memory, Runtime
 from knowledge.estimator.precision import (
     MIXED,
@@ -311,6 +312,8 @@ def _speed(job: Job, memory: Memory, notes: list[Assumption]) -> dict[str, Any]:
     gpu = job.gpu
     if gpu is None:
         return {}
+    if job.gpus > 1 and job.task not in TRAINING_TASKS:
+        return _layout_speed(job, gpu, memory, notes, DECODE_EFFICIENCY, PREFILL_EFFICIENCY)
     arch = job.model.architecture
     active = arch.active_params()
     total = arch.total_params()
@@ -324,21 +327,35 @@ def _speed(job: Job, memory: Memory, notes: list[Assumption]) -> dict[str, Any]:
         seconds = flops / (TRAINING_MFU * gpu.fp16_tensor_tflops * 1e12 * job.gpus)
         notes.append(_assume("assume.training_time", factor=factor, mfu=round(TRAINING_MFU * 100)))
         return {"training_hours": round(seconds / 3600, 2), "bound": "compute"}
-    # One decode step reads each GPU's share of the (active) weights and the whole batch's KV cache.
-    read_per_step = memory.weights_bytes * active / total + memory.kv_cache_bytes
-    layout = lay.inference_layout(arch, job.runtime, job.gpus)
-    decode = lay.decode_tokens_per_s(read_per_step, layout, arch, gpu, job.batch, DECODE_EFFICIENCY)
-    prefill = PREFILL_EFFICIENCY * gpu.fp16_tensor_tflops * 1e12 * layout.tensor / (2 * active)
+    read_per_token = memory.weights_bytes * active / total + memory.kv_cache_bytes / job.batch
+    bandwidth = gpu.memory_bandwidth_gb_s * 1e9 * job.gpus
+    decode = DECODE_EFFICIENCY * bandwidth / read_per_token * job.batch
+    prefill = PREFILL_EFFICIENCY * gpu.fp16_tensor_tflops * 1e12 * job.gpus / (2 * active)
     notes.append(_assume("assume.speed", efficiency=round(DECODE_EFFICIENCY * 100)))
-    if job.gpus > 1:
-        fabric = lay.link(gpu)
-        notes.append(
-            _assume(
-                f"assume.link_{fabric.kind}",
-                gb_s=round(fabric.gb_s),
-                latency_us=round(fabric.allreduce_latency_us),
-            )
-        )
+    return {
+        "tokens_per_s": round(decode, 1),
+        "prefill_tokens_per_s": round(prefill, 0),
+        "bound": "memory_bandwidth",
+    }
+
+
+def _layout_speed(
+    job: Job, gpu: Gpu, share: Memory, notes: list[Assumption], decode_efficiency: float, prefill_efficiency: float
+) -> dict[str, Any]:
+    """Inference on several GPUs (``knowledge.estimator.layout``): each pipeline stage reads its GPUs' share of
+    the active weights and the batch's KV cache in turn, plus the all-reduces and hand-overs; prefill gains
+    from tensor parallelism only."""
+    arch = job.model.architecture
+    active = arch.active_params()
+    read_per_step = share.weights_bytes * active / arch.total_params() + share.kv_cache_bytes
+    layout = lay.inference_layout(arch, job.runtime, job.gpus)
+    decode = lay.decode_tokens_per_s(read_per_step, layout, arch, gpu, job.batch, decode_efficiency)
+    prefill = prefill_efficiency * gpu.fp16_tensor_tflops * 1e12 * layout.tensor / (2 * active)
+    fabric = lay.link(gpu)
+    notes.append(_assume("assume.speed", efficiency=round(decode_efficiency * 100)))
+    notes.append(
+        _assume(f"assume.link_{fabric.kind}", gb_s=round(fabric.gb_s), latency_us=round(fabric.allreduce_latency_us))
+    )
     return {
         "tokens_per_s": round(decode, 1),
         "prefill_tokens_per_s": round(prefill, 0),

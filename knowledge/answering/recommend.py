@@ -112,9 +112,8 @@ def what_would_fit(sit: Situation, job: Job) -> list[Recommendation]:
     else the cheapest of any class, else how many of the common cards."""
     mine = same_class(sit.gpu, sit.catalog.gpus)
     if mine != sit.catalog.gpus:
-        single = _largest_of_class(job, mine) if all(g.price_usd is None for g in mine) else [
-            pick for pick in cheapest_gpus(job, sit.catalog, limit=len(sit.catalog.gpus)) if pick[0] in mine
-        ][:1]
+        priced = [pick for pick in cheapest_gpus(job, sit.catalog, limit=len(sit.catalog.gpus)) if pick[0] in mine]
+        single = priced[:1] or _largest_of_class(job, tuple(g for g in mine if g.price_usd is None))
         if single:
             gpu, result = single[0]
             return [gpu_line(sit.lang, gpu, 1, result)]

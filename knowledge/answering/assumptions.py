@@ -17,6 +17,7 @@ _SHORT = (
     "assume.lora",
     "assume.tensor_parallel",
     "assume.tensor_pipeline",
+    "assume.tensor_pipeline_one_node",
     "assume.layer_split",
     "assume.zero",
     "assume.vllm",

@@ -28,7 +28,7 @@ def layout_line(lang: Language, gpu: Gpu, result: Estimate) -> str | None:
         return t(lang, "layout.tensor", hardware=where, tensor=layout.tensor)
     return t(
         lang,
-        "layout.tensor_pipeline",
+        "layout.tensor_pipeline" if layout.nodes > 1 else "layout.tensor_pipeline_one_node",
         hardware=where,
         nodes=layout.nodes,
         tensor=layout.tensor,

@@ -373,9 +373,8 @@ def _layout_assumption(job: Job) -> Assumption:
         return _assume("assume.layer_split", gpus=n)
     if layout.pipeline == 1:
         return _assume("assume.tensor_parallel", gpus=n)
-    return _assume(
-        "assume.tensor_pipeline", gpus=n, nodes=layout.nodes, tensor=layout.tensor, pipeline=layout.pipeline
-    )
+    key = "assume.tensor_pipeline" if layout.nodes > 1 else "assume.tensor_pipeline_one_node"
+    return _assume(key, gpus=n, nodes=layout.nodes, tensor=layout.tensor, pipeline=layout.pipeline)
 
 
 def _ram_bytes(job: Job, memory: Memory, precision: Precision) -> int:

@@ -94,3 +94,12 @@ class TestHowMany:
         es = ask("¿Cuántas H100 para correr Llama 3.1 405B en fp16?")
         assert "2 nodes, tensor parallel 8 × pipeline 2" in en.text
         assert "2 nodos, paralelismo de tensores 8 × pipeline 2" in es.text
+
+
+def test_three_gpus_for_64_heads_are_three_pipeline_stages() -> None:
+    """3 does not divide Llama 3 70B's 64 heads, so vLLM runs 3 GPUs as tensor parallel 1 × pipeline 3, in one
+    node; each GPU holds a third of the layers and their KV cache."""
+    layout = lay.inference_layout(CATALOG.find_model("Llama 3 70B").architecture, "vllm", 3)
+    assert (layout.tensor, layout.pipeline, layout.nodes) == (1, 3, 1)
+    reply = ask("can 3 A100s run Llama 3 70B in fp16 with vllm?")
+    assert "split over 3 GPUs of one node: tensor parallel 1 × pipeline 3" in reply.text

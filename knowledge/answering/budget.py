@@ -168,3 +168,50 @@ def recommend_within_budget(sit: Situation) -> Draft:
     draft.recommendations = recommendations
     draft.fields = memory_fields(lang, best_estimate)
     return draft
+
+
+def cards_within_budget(sit: Situation, count: int = 3) -> Draft:
+    """No model named ("best GPU under $500 for local LLMs"): memory decides what a card can run, so the cards
+    within the money with the most usable memory, then the most bandwidth (decode speed)."""
+    lang = sit.lang
+    assert sit.query.budget is not None
+    currency = sit.query.currency or "USD"
+    limit = budget_usd(sit.query.budget, currency)
+    budget = f"{number(sit.query.budget, lang, 0)} {currency}"
+    affordable = [g for g in sit.catalog.gpus if g.price_usd is not None and g.price_usd <= limit]
+    affordable.sort(key=lambda g: (-g.usable_memory_gib, -g.memory_bandwidth_gb_s, g.price_usd or 0))
+    if not affordable:
+        return Draft(title=t(lang, "budget.no_card", budget=budget))
+    picks = affordable[:count]
+    recommendations = [
+        Recommendation(
+            kind="gpu",
+            id=gpu.id,
+            name=gpu.name,
+            memory_gib=gpu.usable_memory_gib,
+            price_usd=gpu.price_usd,
+            price_kind=gpu.price_kind,
+            price_date=gpu.price_date,
+            url=gpu_url(gpu.id, lang),
+            text=t(
+                lang,
+                "budget.card_line",
+                gpu=gpu.name,
+                vram=gib(gpu.memory_gib, lang),
+                price=price_text(lang, gpu),
+                bandwidth=number(gpu.memory_bandwidth_gb_s, lang, 0),
+            ),
+        )
+        for gpu in picks
+    ]
+    draft = Draft(title=t(lang, "budget.cards_title", budget=budget, gpu=picks[0].name), gpu=picks[0], gpu_count=1)
+    if currency != "USD":
+        rate = currencies()[currency]
+        draft.lines.append(
+            t(lang, "budget.rate", usd=number(limit, lang, 0), rate=number(rate.usd_per_unit, lang, 4),
+              currency=currency, date=rate.rate_date)
+        )
+    draft.lines.extend(f"• {r.text}" for r in recommendations)
+    draft.lines.append(t(lang, "budget.ask_model"))
+    draft.recommendations = recommendations
+    return draft

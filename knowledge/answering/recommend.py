@@ -5,7 +5,7 @@ catalog models that fit a GPU. Every pick is confirmed by the estimator on that 
 from __future__ import annotations
 
 from knowledge.answer_model import Recommendation
-from knowledge.answering.budget import price_text, recommend_within_budget
+from knowledge.answering.budget import cards_within_budget, price_text, recommend_within_budget
 from knowledge.answering.layout_wording import layout_line
 from knowledge.answering.links import gpu_url, model_url
 from knowledge.answering.situation import Draft, Situation
@@ -130,6 +130,8 @@ def what_would_fit(sit: Situation, job: Job) -> list[Recommendation]:
 def recommend_gpu(sit: Situation) -> Draft:
     lang = sit.lang
     if sit.model is None:
+        if sit.query.budget is not None:
+            return cards_within_budget(sit)
         return Draft(title=t(lang, "rec.gpu_no_model"))
     plain = sit.job(on=None)
     base = estimate(plain)

@@ -42,3 +42,15 @@ def test_a_budget_too_small_says_so() -> None:
     reply = ask("best GPU under $300 to run Llama 3.1 405B")
     assert not reply.recommendations
     assert "No catalog GPU within 300 USD" in reply.title
+
+
+def test_without_a_model_the_budget_buys_the_most_memory() -> None:
+    """No model named: the cards at $500 or less with the most usable memory come first (the 24 GB Arc Pro B60
+    at $499), and every one is within the money, with its dated price."""
+    reply = ask("best GPU under $500 for local LLMs")
+    assert reply.recommendations and reply.recommendations[0].id == "arc-pro-b60"
+    memory = [pick.memory_gib or 0 for pick in reply.recommendations]
+    assert memory == sorted(memory, reverse=True)
+    assert all((pick.price_usd or 0) <= 500 and pick.price_date for pick in reply.recommendations)
+    es = ask("¿qué gráfica compro con 400 euros?")
+    assert es.recommendations and all((pick.price_usd or 0) <= 433 for pick in es.recommendations)

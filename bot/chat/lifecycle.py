@@ -35,10 +35,6 @@ class Lifecycle:
         self._hurry = asyncio.Event()
         self._in_flight: set[asyncio.Task[object]] = set()
 
-    @property
-    def in_flight(self) -> int:
-        return len(self._in_flight)
-
     def stop(self, why: str = "asked to") -> None:
         """Ask every bot to stop (a signal handler calls it); a second call stops waiting for answers."""
         if self.stopping.is_set():
@@ -60,19 +56,6 @@ class Lifecycle:
         if isinstance(task, asyncio.Task) and not task.done():
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
-
-    @contextlib.contextmanager
-    def tracked(self) -> Iterator[None]:
-        """The same as :meth:`track`, for a block inside a longer-lived task."""
-        task = asyncio.current_task()
-        fresh = task is not None and task not in self._in_flight
-        if fresh and task is not None:
-            self._in_flight.add(task)
-        try:
-            yield
-        finally:
-            if fresh and task is not None:
-                self._in_flight.discard(task)
 
     async def drain(self) -> bool:
         """Wait until no answer is in flight, at most ``drain_seconds``; True when all finished."""

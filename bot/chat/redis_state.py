@@ -74,14 +74,6 @@ class RedisState:
         """True while Redis is away and the in-process stores answer."""
         return self._down_until is not None
 
-    async def ping(self) -> bool:
-        """Whether Redis answers now (start-up logs it; a failure only degrades)."""
-
-        async def shared() -> bool:
-            return bool(await self._redis.ping())  # type: ignore[misc]  # redis-py types ping for sync and async
-
-        return await self._use(shared, _false)
-
     async def claim(self, key: str) -> bool:
         async def shared() -> bool:
             return bool(await self._redis.set(PREFIX + "claim:" + key, b"1", nx=True, px=int(CLAIM_TTL_S * 1000)))
@@ -135,7 +127,3 @@ class RedisState:
             log.warning("Redis is back; state is shared again")
             self._down_until = None
         return result
-
-
-async def _false() -> bool:
-    return False

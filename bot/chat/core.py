@@ -38,9 +38,11 @@ _DISPLAY_ONLY = ("lines", "fields", "recommendations", "assumptions", "suggestio
 
 
 def knowledge_ask(question: str, previous: Answer | None) -> Answer:
+    """``knowledge.ask`` with models outside the catalog read from the Hugging Face Hub ("org/name")."""
+    from bot.sources.resolve import resolve_model
     from knowledge import ask
 
-    return ask(question, previous=previous)
+    return ask(question, previous=previous, resolve_model=resolve_model)
 
 
 def turn_bytes(answer: Answer) -> bytes:
@@ -144,9 +146,11 @@ class Chat:
 
     async def run(self, command: Command, values: dict[str, object], lang: Language) -> Answer:
         """Answer a command with options (not ``ask``) in ``lang``."""
+        from bot.sources.resolve import resolve_model
         from knowledge import answer as answer_query
 
-        return await self._timed(lambda: answer_query(to_query(command, values, lang)))
+        query = to_query(command, values, lang)
+        return await self._timed(lambda: answer_query(query, resolve_model=resolve_model))
 
     def language(self, text: str, *fallbacks: Language | None) -> Language:
         return reply_language(text, *fallbacks)
@@ -167,10 +171,12 @@ class Chat:
         await self.state.close()
 
     def _ask_in(self, question: str, lang: Language) -> Answer:
+        from bot.sources.resolve import resolve_model
         from knowledge import answer as answer_query
         from knowledge.understanding.understand import understand
 
-        return answer_query(understand(question, None).model_copy(update={"language": lang}))
+        query = understand(question, None).model_copy(update={"language": lang})
+        return answer_query(query, resolve_model=resolve_model)
 
     async def _timed(self, work: Callable[[], Answer]) -> Answer:
         started = time.perf_counter()

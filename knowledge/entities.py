@@ -266,10 +266,8 @@ def _by_family_and_size(span: list[Token], idx: Index) -> str | None:
         match = process.extractOne(prefix, idx.model_prefixes.keys(), scorer=fuzz.ratio, score_cutoff=80)
         models = idx.model_prefixes[match[0]] if match else None
     sizes = [float(m.group(1)) for t in span if (m := _SIZE_WORD.fullmatch(t.text))]
-    if not models:
-        return None
-    if not sizes:
-        return None
+    if not models or not sizes or sizes[-1] <= 0:
+        return None  # no size, or one that means nothing ("llama 0b": refused by the answer)
     size = sizes[-1]
     close = [m for m in models if abs(m.params_b - size) / size < 0.15]
     if not close:

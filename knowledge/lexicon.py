@@ -15,7 +15,7 @@ from typing import Final
 from knowledge.answer_model import Intent
 from knowledge.job import Task
 
-_TRANSLATE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-", "×": "x"})
+_TRANSLATE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-", "−": "-", "×": "x"})
 
 
 def fold(text: str) -> str:
@@ -214,6 +214,7 @@ TASK_WORDS: Final[tuple[tuple[Task, re.Pattern[str]], ...]] = (
 
 # --- quantities -----------------------------------------------------------------------------------------
 NUMBER_WORDS: Final[dict[str, int]] = {
+    "zero": 0,
     "one": 1,
     "a single": 1,
     "single": 1,
@@ -247,36 +248,43 @@ NUMBER_WORDS: Final[dict[str, int]] = {
     "dieciseis": 16,
 }
 _COUNT_WORD = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
-# "2x", "2 x", "x2" (after the name), "two", "dos"
+# "2x", "2 x", "x2" (after the name), "two", "dos". Up to five digits, so that "99999 4090s" is read (and refused).
 COUNT_BEFORE: Final = re.compile(
-    r"(?:(?<![\w.])(\d{1,3})\s?(?:x|\*)\s?|(?<![\w.])(\d{1,3})\s+|(?<!\w)(" + _COUNT_WORD + r")\s+)$"
+    r"(?:(?<![\w.])(\d{1,5})\s?(?:x|\*)\s?|(?<![\w.])(\d{1,5})\s+|(?<!\w)(" + _COUNT_WORD + r")\s+)$"
 )
-COUNT_AFTER: Final = re.compile(r"^(?:s)?\s?(?:x\s?(\d{1,3})|\*\s?(\d{1,3}))(?!\w)")
+COUNT_AFTER: Final = re.compile(r"^(?:s)?\s?(?:x\s?(\d{1,5})|\*\s?(\d{1,5}))(?!\w)")
 
+# Numbers are read whole, however long ("1000000b", "10,000,000 tokens of context"), so that an absurd one is
+# refused rather than cut to its last digits; ``knowledge.quantities`` checks each against its bounds.
 SIZE: Final = re.compile(
-    r"(?<![\w.])(\d{1,4}(?:[.,]\d{1,2})?)\s?(?:b(?![a-z])|bn\b|billion(?: param(?:eter)?s?)?|mil millones"
+    r"(?<![\w.])(\d+(?:[.,]\d{1,2})?)\s?(?:b(?![a-z])|bn\b|billion(?: param(?:eter)?s?)?|mil millones"
     r"|b params)(?!\s?(?:tokens?|de tokens))"
 )
-MEMORY: Final = re.compile(r"(?<![\w.])(\d{1,4}(?:[.,]\d{1,2})?)\s?(?:gb|gib|gigs?|gigas?|gigabytes?|g)(?![a-z])")
-TB_MEMORY: Final = re.compile(r"(?<![\w.])(\d{1,2}(?:[.,]\d{1,2})?)\s?(?:tb|tib|terabytes?)(?![a-z])")
+MEMORY: Final = re.compile(r"(?<![\w.])(\d+(?:[.,]\d{1,2})?)\s?(?:gb|gib|gigs?|gigas?|gigabytes?|g)(?![a-z])")
+TB_MEMORY: Final = re.compile(r"(?<![\w.])(\d+(?:[.,]\d{1,2})?)\s?(?:tb|tib|terabytes?)(?![a-z])")
+_CONTEXT_SCALE = r"(k|m|thousand|mil|millon(?:es)?|million)?"
 CONTEXT: Final = re.compile(
-    r"(?:(?<![\w.])(\d{1,7}(?:[.,]\d{1,3})?)\s?(k|m)?\s?(?:tokens? (?:of |de )?)?(?:context(?:o)?|ctx|window|ventana)"
+    r"(?:(?<![\w.])(\d+(?:[.,]\d{1,3})*)\s?" + _CONTEXT_SCALE + r"[\s-]?(?:tokens? (?:of |de )?)?"
+    r"(?:context(?:o)?|ctx|window|ventana)"
     r"|(?:context(?:o)?|ctx|window|ventana|seq(?:uence)?|secuencia)(?:\s(?:window|length|size|len|de contexto))?"
-    r"\s?(?:of|de|=|:)?\s?(?:a |an |de |la )?(\d{1,7}(?:[.,]\d{1,3})?)\s?(k|m)?(?![a-z\d]))"
+    r"\s?(?:of|de|=|:)?\s?(?:a |an |de |la )?(\d+(?:[.,]\d{1,3})*)\s?" + _CONTEXT_SCALE + r"(?![a-z\d]))"
 )
 BATCH: Final = re.compile(
-    r"(?:batch(?: size)?|lote|tamano de lote|micro-?batch|bs)\s?(?:of|de|=|:)?\s?(\d{1,4})(?!\d)"
-    r"|(?<![\w.])(\d{1,4})\s(?:concurrent (?:users|requests)|usuarios|users|requests|sequences|secuencias)"
+    r"(?:batch(?: size)?|lote|tamano de lote|micro-?batch|bs)\s?(?:of|de|=|:)?\s?(\d+)(?!\d)"
+    r"|(?<![\w.])(\d+)\s(?:concurrent (?:users|requests)|usuarios|users|requests|sequences|secuencias)"
 )
 TRAIN_TOKENS: Final = re.compile(
-    r"(?<![\w.])(\d{1,6}(?:[.,]\d{1,3})?)\s?(k|m|b|t|mil millones|millones|billion|million|trillion)?\s?"
+    r"(?<![\w.])(\d+(?:[.,]\d{1,3})*)\s?(k|m|b|t|mil millones|millones|billion|million|trillion)?\s?"
     r"(?:of |de )?tokens?(?! (?:per|por|a|/) ?s)"
 )
 SCALE: Final[dict[str, float]] = {
     "": 1,
     "k": 1e3,
+    "thousand": 1e3,
+    "mil": 1e3,
     "m": 1e6,
     "million": 1e6,
+    "millon": 1e6,
     "millones": 1e6,
     "b": 1e9,
     "billion": 1e9,

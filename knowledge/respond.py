@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from knowledge.answer_model import Answer, GpuRef, Intent, ModelRef, Query
 from knowledge.catalog import Catalog, Gpu, Model, load_catalog
-from knowledge.describe import compare, gpu_info, help_answer, model_info, unknown, unknown_name
+from knowledge.describe import compare, gpu_info, help_answer, model_info, nonsense, unknown, unknown_name
 from knowledge.draft import Draft, Situation
 from knowledge.entities import representative
 from knowledge.errors import InvalidQuery, UnknownGpu, UnknownModel
@@ -57,6 +57,8 @@ def ask(question: str, previous: Query | Answer | None = None) -> Answer:
 def answer(query: Query) -> Answer:
     """The answer to a query; unknown names and refused setups give an Answer with ``error`` set."""
     catalog = load_catalog()
+    if query.oddities:  # "llama 0B", "-5 GB", "10^9 tokens of context": refused, saying what was understood
+        return _error(query, "invalid_query", nonsense(query, catalog))
     try:
         situation = _situation(query, catalog)
         intent = _intent(situation)

@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass, field
 
 from knowledge import lexicon as lx
-from knowledge.answer_model import Answer, Intent, Query
+from knowledge import quantities as qty
+from knowledge.answer_model import Answer, Intent, Oddity, Query, Reading, RuntimeName
 from knowledge.catalog import Catalog, Gpu, load_catalog
 from knowledge.entities import Found, Index, find, index, split_multipliers, tokenize
 from knowledge.errors import InvalidQuery
 from knowledge.i18n import Language
-from knowledge.job import Optimizer, Runtime, Task
+from knowledge.job import Optimizer, Task
 
 MAX_CHARS = 1000  # what is read of a question; a chat question is far shorter
 _MEMORY_AFTER_GPU = re.compile(
@@ -46,10 +47,22 @@ class _Reading:
     precision: str | None = None
     context_tokens: int | None = None
     batch: int | None = None
-    runtime: Runtime | None = None
+    runtime: RuntimeName | None = None
     optimizer: Optimizer | None = None
     training_tokens: int | None = None
+    kv_precision: str | None = None
+    lora_targets: tuple[str, ...] | None = None
+    readings: list[Reading] = field(default_factory=list)
+    oddities: list[Oddity] = field(default_factory=list)
     taken: list[tuple[int, int]] = field(default_factory=list)
+
+    def odd(self, kind: str, value: float, start: int, end: int) -> bool:
+        """Record a quantity out of its bounds (or with a minus sign); True when it was one."""
+        sign = qty.negative(self.folded, start)
+        oddity = qty.check(kind, value, self.folded[start - sign : end].strip(), negative_sign=sign)
+        if oddity is not None and oddity not in self.oddities:
+            self.oddities.append(oddity)
+        return oddity is not None
 
 
 def understand(text: str, previous: Query | Answer | None = None, catalog: Catalog | None = None) -> Query:
@@ -63,8 +76,8 @@ def understand(text: str, previous: Query | Answer | None = None, catalog: Catal
 
 def read(text: str, catalog: Catalog) -> _Reading:
     """Everything one question says on its own."""
-    raw = text[:MAX_CHARS]
-    folded = split_multipliers(lx.fold(raw))
+    raw = qty.superscripts(text[:MAX_CHARS])
+    folded = split_multipliers(qty.expand(lx.fold(raw)))
     idx = index(catalog)
     found = find(tokenize(folded), idx)
     reading = _Reading(folded=folded, language=_language(raw, folded), intent="unknown", explicit_intent=False)
@@ -96,6 +109,7 @@ def _masked(reading: _Reading) -> str:
 
 def _hardware(reading: _Reading, found: list[Found], idx: Index) -> None:
     gpus: list[str] = []
+    masked = _masked(reading)  # counts are read around the names, never inside another name ("3090 4090")
     for item in (f for f in found if f.kind == "gpu"):
         name = item.text
         if item.id is not None:
@@ -108,34 +122,50 @@ def _hardware(reading: _Reading, found: list[Found], idx: Index) -> None:
         if name not in gpus:
             gpus.append(name)
         if reading.gpu_count is None:
-            reading.gpu_count = _count(reading.folded, item)
+            reading.gpu_count = _count(reading, masked, item)
     reading.gpus = tuple(gpus)
     reading.gpu = gpus[0] if gpus else None
+    _memory_figures(reading)
     if reading.gpu is None:
         _budget(reading, idx)
 
 
-def _count(folded: str, item: Found) -> int | None:
-    before = lx.COUNT_BEFORE.search(folded[max(0, item.start - 24) : item.start])
+def _count(reading: _Reading, masked: str, item: Found) -> int | None:
+    start = max(0, item.start - 24)
+    before = lx.COUNT_BEFORE.search(masked[start : item.start])
     if before:
         digits = before.group(1) or before.group(2)
         count = int(digits) if digits else lx.NUMBER_WORDS[before.group(3)]
-        return count if 1 <= count <= 1024 else None
-    after = lx.COUNT_AFTER.match(folded[item.end :])
+        at = start + before.start()
+        return None if reading.odd("count", count, at, item.end) else count
+    after = lx.COUNT_AFTER.match(masked[item.end :])
     if after:
         count = int(after.group(1) or after.group(2))
-        return count if 1 <= count <= 1024 else None
+        return None if reading.odd("count", count, item.start, item.end + after.end()) else count
     return None
+
+
+def _memory_figures(reading: _Reading) -> None:
+    """Memory figures that mean nothing ("0 GB", "-5 GB", "99999999 GB"), wherever they are."""
+    for match in lx.MEMORY.finditer(_masked(reading)):
+        value = qty.number(match.group(1))
+        if value is not None:
+            reading.odd("memory", value, match.start(), match.end())
+    for match in lx.TB_MEMORY.finditer(_masked(reading)):
+        value = qty.number(match.group(1))
+        if value is not None:
+            reading.odd("memory", value * 1024, match.start(), match.end())
 
 
 def _budget(reading: _Reading, idx: Index) -> None:
     """ "8GB of VRAM", "24 GB", "a Mac with 64GB": a memory budget (an Apple GPU when a Mac is named)."""
-    sizes = [(m, float(m.group(1).replace(",", "."))) for m in lx.MEMORY.finditer(_masked(reading))]
-    sizes += [(m, float(m.group(1).replace(",", ".")) * 1024) for m in lx.TB_MEMORY.finditer(_masked(reading))]
-    sizes = [(m, size) for m, size in sizes if 0 < size <= 100_000]
-    if not sizes:
+    sizes = [(m, qty.number(m.group(1))) for m in lx.MEMORY.finditer(_masked(reading))]
+    tb = [(m, qty.number(m.group(1))) for m in lx.TB_MEMORY.finditer(_masked(reading))]
+    sizes += [(m, size * 1024 if size is not None else None) for m, size in tb]
+    usable = [(m, size) for m, size in sizes if size is not None and 0 < size <= qty.MAX_MEMORY_GIB]
+    if not usable:
         return
-    match, size = sizes[0]
+    match, size = usable[0]
     reading.taken.append((match.start(), match.end()))
     if lx.MAC.search(reading.folded):
         mac = _mac(idx.catalog.gpus, size)
@@ -159,11 +189,15 @@ def _models(reading: _Reading, found: list[Found], idx: Index) -> None:
             names.append(name)
     reading.models = tuple(names)
     reading.model = names[0] if names else None
+    for written in lx.SIZE.finditer(reading.folded):  # "llama 0B", "a -7b model": a size that means nothing
+        value = qty.number(written.group(1))
+        if value is not None:
+            reading.odd("size", value, written.start(), written.end())
     match = lx.SIZE.search(_masked(reading))
     if match:
         reading.taken.append((match.start(), match.end()))
-        size = float(match.group(1).replace(",", "."))
-        if reading.model is None and 0 < size <= 10_000:
+        size = qty.number(match.group(1))
+        if reading.model is None and size is not None and 0 < size <= qty.MAX_SIZE_B:
             reading.model_size_b = size
 
 
@@ -187,28 +221,30 @@ def _settings(reading: _Reading) -> None:
             break
     for context in lx.CONTEXT.finditer(_masked(reading)):  # masked: "4090 context" is a GPU, not a length
         number, scale = (context.group(1), context.group(2)) if context.group(1) else context.group(3, 4)
+        start = context.start(1) if context.group(1) else context.start(3)
         tokens = _scaled(number, scale or "", binary=True)
-        if tokens is not None and 1 <= tokens <= 100_000_000:
+        if tokens is not None and not reading.odd("context", int(tokens), start, context.end()):
             reading.context_tokens = int(tokens)
         reading.taken.append((context.start(), context.end()))
         break
     batch = lx.BATCH.search(folded)
     if batch:
         value = int(batch.group(1) or batch.group(2))
-        if 1 <= value <= 4096:
+        start = batch.start(1) if batch.group(1) else batch.start(2)
+        if not reading.odd("batch", value, start, batch.end()):
             reading.batch = value
     for match in lx.TRAIN_TOKENS.finditer(_masked(reading)):
         tokens = _scaled(match.group(1), match.group(2) or "")
         if tokens is not None and tokens >= 1e6:
-            reading.training_tokens = int(tokens)
+            if not reading.odd("tokens", tokens, match.start(), match.end()):
+                reading.training_tokens = int(tokens)
             break
 
 
 def _scaled(number: str, scale: str, *, binary: bool = False) -> float | None:
     """ "1.5" "b" → 1.5e9; "8" "k" → 8,192 tokens of context (``binary``), "2,048" → 2048."""
-    try:
-        value = float(number.replace(",", ".")) if scale else float(number.replace(",", "").replace(".", ""))
-    except ValueError:
+    value = qty.number(number)
+    if value is None:
         return None
     if binary and scale == "k":
         return value * 1024
@@ -343,6 +379,10 @@ def _merge(text: str, reading: _Reading, before: Query) -> Query:
         runtime=reading.runtime or before.runtime,
         optimizer=reading.optimizer or before.optimizer,
         training_tokens=reading.training_tokens or before.training_tokens,
+        kv_precision=reading.kv_precision or before.kv_precision,
+        lora_targets=reading.lora_targets or before.lora_targets,
+        readings=reading.readings,
+        oddities=reading.oddities,
     )
     if merged.intent in ("requirements", "model_info") and new_hardware:
         merged.intent = "fit"  # "how much for X?" then "what about a 3090?": does it fit there?
@@ -374,4 +414,8 @@ def _finish(text: str, reading: _Reading, language: Language) -> Query:
         runtime=reading.runtime,
         optimizer=reading.optimizer,
         training_tokens=reading.training_tokens,
+        kv_precision=reading.kv_precision,
+        lora_targets=reading.lora_targets,
+        readings=tuple(reading.readings),
+        oddities=tuple(reading.oddities),
     )

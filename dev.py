@@ -2,7 +2,7 @@
 """vrambot's two entry points, needing nothing but Python 3.11+ and the package registries.
 
     python3 dev.py run ["QUESTION"]   set up .venv, then answer a question (the main job)
-    python3 dev.py test [PYTEST ARGS]  set up .venv, then lint, type-check and run the whole test suite
+    python3 dev.py test [PYTEST ARGS]  set up .venv, then lint, type-check, check the layers and run the whole test suite
 
 Set-up creates ``.venv`` and installs the project with its dev extras; it reinstalls only when
 ``pyproject.toml`` changes.
@@ -54,6 +54,7 @@ def test(pytest_args: list[str]) -> None:
     setup()
     _call(BIN / "ruff", "check", "knowledge", "bot", "tests", "benchmarks", "dev.py")
     _call(BIN / "mypy")
+    _call(BIN / "lint-imports")
     _call(BIN / "pytest", "-q", *pytest_args)
 
 

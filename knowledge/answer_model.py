@@ -11,8 +11,9 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
+from knowledge.estimator.job import Optimizer, Task
+from knowledge.estimator.verdicts import Verdict
 from knowledge.i18n import Language
-from knowledge.job import Optimizer, Task
 
 Intent = Literal[
     "fit",
@@ -26,7 +27,6 @@ Intent = Literal[
     "help",
     "unknown",
 ]
-Verdict = Literal["yes", "with_changes", "no"]
 INTENTS: tuple[Intent, ...] = get_args(Intent)
 # Runtimes a question may name; the estimator models those in ``knowledge.job.RUNTIMES``, the others run on
 # their defaults until their profiles exist (``ollama`` and LM Studio are llama.cpp).

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from knowledge.respond import ask as answer_question
+from knowledge.answering.respond import ask as answer_question
 
 EXIT_USAGE = 2  # an unknown model or GPU, or a setup the estimator refuses (as `vrambot estimate`)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from knowledge.catalog import load_catalog
+from knowledge.estimator.catalog import load_catalog
 
 
 @click.command()

@@ -1,0 +1,421 @@
+"""From a question typed in English or Spanish to a :class:`~knowledge.answer_model.Query`.
+
+``understand("¿Puedo correr LLaMA 7B en una RTX 4060?")`` finds the language, the models and GPUs (in the
+catalog, tolerant of how people type), the task, precision, context, batch and token counts, then the intent.
+A follow-up ("what about a 3090?", "¿y con QLoRA?") takes what it leaves out from the previous turn.
+Nothing here raises on what a person types: what is not understood becomes the ``unknown`` intent, and a
+name that matches nothing in the catalog is kept as typed so that the answer can say "did you mean ...?".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from knowledge.answer_model import Answer, Intent, Oddity, Query, Reading, RuntimeName
+from knowledge.errors import InvalidQuery
+from knowledge.estimator.catalog import Catalog, Gpu, load_catalog
+from knowledge.estimator.job import Optimizer, Task
+from knowledge.i18n import Language
+from knowledge.understanding import lexicon as lx
+from knowledge.understanding import quantities as qty
+from knowledge.understanding.entities import Found, Index, find, index, split_multipliers, tokenize
+
+MAX_CHARS = 1000  # what is read of a question; a chat question is far shorter
+_MEMORY_AFTER_GPU = re.compile(
+    r"^\s*[(,]?\s*(?:(?:de|with|con|of|w/|la de|el de|version de)\s+)?(\d{1,3})\s?(?:gb|gib|g)\b"
+)
+_HOW_MANY_GAP = 16  # characters between "how many" and the GPU it counts ("how many H100s")
+
+
+@dataclass
+class _Reading:
+    """What one question says, before a follow-up merges it with the previous turn."""
+
+    folded: str
+    language: Language | None
+    intent: Intent
+    explicit_intent: bool  # the intent came from words, not from which entities happen to be present
+    model: str | None = None
+    model_size_b: float | None = None
+    models: tuple[str, ...] = ()
+    gpu: str | None = None
+    gpus: tuple[str, ...] = ()
+    gpu_count: int | None = None
+    vram_gib: float | None = None
+    task: Task | None = None
+    precision: str | None = None
+    context_tokens: int | None = None
+    batch: int | None = None
+    runtime: RuntimeName | None = None
+    optimizer: Optimizer | None = None
+    training_tokens: int | None = None
+    kv_precision: str | None = None
+    lora_targets: tuple[str, ...] | None = None
+    readings: list[Reading] = field(default_factory=list)
+    oddities: list[Oddity] = field(default_factory=list)
+    taken: list[tuple[int, int]] = field(default_factory=list)
+
+    def odd(self, kind: str, value: float, start: int, end: int) -> bool:
+        """Record a quantity out of its bounds (or with a minus sign); True when it was one."""
+        sign = qty.negative(self.folded, start)
+        oddity = qty.check(kind, value, self.folded[start - sign : end].strip(), negative_sign=sign)
+        if oddity is not None and oddity not in self.oddities:
+            self.oddities.append(oddity)
+        return oddity is not None
+
+
+def understand(text: str, previous: Query | Answer | None = None, catalog: Catalog | None = None) -> Query:
+    """The :class:`Query` a question asks; ``previous`` fills what a follow-up leaves out."""
+    reading = read(text, catalog or load_catalog())
+    before = _as_query(previous) if previous is not None else None
+    if before is not None and _is_follow_up(reading, before):
+        return _merge(text, reading, before)
+    return _finish(text, reading, reading.language or "en")
+
+
+def read(text: str, catalog: Catalog) -> _Reading:
+    """Everything one question says on its own."""
+    raw = qty.superscripts(text[:MAX_CHARS])
+    folded = split_multipliers(qty.expand(lx.fold(raw)))
+    idx = index(catalog)
+    found = find(tokenize(folded), idx)
+    reading = _Reading(folded=folded, language=_language(raw, folded), intent="unknown", explicit_intent=False)
+    reading.taken = [(f.start, f.end) for f in found]
+    _hardware(reading, found, idx)
+    _models(reading, found, idx)
+    _settings(reading)
+    reading.intent, reading.explicit_intent = _intent(reading, found)
+    return reading
+
+
+# --- language -------------------------------------------------------------------------------------------
+def _language(raw: str, folded: str) -> Language | None:
+    spanish = len(lx.SPANISH_WORDS.findall(folded)) + 2 * len(lx.SPANISH_MARKS.findall(raw))
+    english = len(lx.ENGLISH_WORDS.findall(folded))
+    if spanish == english:
+        return None
+    return "es" if spanish > english else "en"
+
+
+# --- entities -------------------------------------------------------------------------------------------
+def _masked(reading: _Reading) -> str:
+    """The folded text with what is already understood (names, sizes) blanked out."""
+    chars = list(reading.folded)
+    for start, end in reading.taken:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _hardware(reading: _Reading, found: list[Found], idx: Index) -> None:
+    gpus: list[str] = []
+    masked = _masked(reading)  # counts are read around the names, never inside another name ("3090 4090")
+    for item in (f for f in found if f.kind == "gpu"):
+        name = item.text
+        if item.id is not None:
+            gpu = idx.catalog.gpu(item.id)
+            after = _MEMORY_AFTER_GPU.match(reading.folded[item.end :])
+            if after:
+                reading.taken.append((item.end, item.end + after.end()))
+                gpu = idx.sibling(gpu, float(after.group(1))) or gpu
+            name = gpu.id
+        if name not in gpus:
+            gpus.append(name)
+        if reading.gpu_count is None:
+            reading.gpu_count = _count(reading, masked, item)
+    reading.gpus = tuple(gpus)
+    reading.gpu = gpus[0] if gpus else None
+    _memory_figures(reading)
+    if reading.gpu is None:
+        _budget(reading, idx)
+
+
+def _count(reading: _Reading, masked: str, item: Found) -> int | None:
+    start = max(0, item.start - 24)
+    before = lx.COUNT_BEFORE.search(masked[start : item.start])
+    if before:
+        digits = before.group(1) or before.group(2)
+        count = int(digits) if digits else lx.NUMBER_WORDS[before.group(3)]
+        at = start + before.start()
+        return None if reading.odd("count", count, at, item.end) else count
+    after = lx.COUNT_AFTER.match(masked[item.end :])
+    if after:
+        count = int(after.group(1) or after.group(2))
+        return None if reading.odd("count", count, item.start, item.end + after.end()) else count
+    return None
+
+
+def _memory_figures(reading: _Reading) -> None:
+    """Memory figures that mean nothing ("0 GB", "-5 GB", "99999999 GB"), wherever they are."""
+    for match in lx.MEMORY.finditer(_masked(reading)):
+        value = qty.number(match.group(1))
+        if value is not None:
+            reading.odd("memory", value, match.start(), match.end())
+    for match in lx.TB_MEMORY.finditer(_masked(reading)):
+        value = qty.number(match.group(1))
+        if value is not None:
+            reading.odd("memory", value * 1024, match.start(), match.end())
+
+
+def _budget(reading: _Reading, idx: Index) -> None:
+    """ "8GB of VRAM", "24 GB", "a Mac with 64GB": a memory budget (an Apple GPU when a Mac is named)."""
+    sizes = [(m, qty.number(m.group(1))) for m in lx.MEMORY.finditer(_masked(reading))]
+    tb = [(m, qty.number(m.group(1))) for m in lx.TB_MEMORY.finditer(_masked(reading))]
+    sizes += [(m, size * 1024 if size is not None else None) for m, size in tb]
+    usable = [(m, size) for m, size in sizes if size is not None and 0 < size <= qty.MAX_MEMORY_GIB]
+    if not usable:
+        return
+    match, size = usable[0]
+    reading.taken.append((match.start(), match.end()))
+    if lx.MAC.search(reading.folded):
+        mac = _mac(idx.catalog.gpus, size)
+        if mac is not None:
+            reading.gpu, reading.gpus = mac.id, (mac.id,)
+            return
+    reading.vram_gib = size
+
+
+def _mac(gpus: tuple[Gpu, ...], memory_gib: float) -> Gpu | None:
+    """The newest Apple silicon sold with that much unified memory."""
+    apple = [g for g in gpus if g.vendor == "apple" and abs(g.memory_gib - memory_gib) < 0.5]
+    return max(apple, key=lambda g: g.release_year or 0, default=None)
+
+
+def _models(reading: _Reading, found: list[Found], idx: Index) -> None:
+    names: list[str] = []
+    for item in (f for f in found if f.kind == "model"):
+        name = item.id or item.text
+        if name not in names:
+            names.append(name)
+    reading.models = tuple(names)
+    reading.model = names[0] if names else None
+    for written in lx.SIZE.finditer(reading.folded):  # "llama 0B", "a -7b model": a size that means nothing
+        value = qty.number(written.group(1))
+        if value is not None:
+            reading.odd("size", value, written.start(), written.end())
+    match = lx.SIZE.search(_masked(reading))
+    if match:
+        reading.taken.append((match.start(), match.end()))
+        size = qty.number(match.group(1))
+        if reading.model is None and size is not None and 0 < size <= qty.MAX_SIZE_B:
+            reading.model_size_b = size
+
+
+# --- settings -------------------------------------------------------------------------------------------
+def _settings(reading: _Reading) -> None:
+    folded = reading.folded
+    for task, pattern in lx.TASK_WORDS:
+        if pattern.search(folded):
+            reading.task = task
+            break
+    reading.precision = _precision(folded)
+    if reading.precision in ("gptq", "nf4") and reading.task in ("lora", "qlora", "full_finetune"):
+        reading.task, reading.precision = "qlora", None  # "fine-tune in 4-bit" is QLoRA, on its default NF4
+    for runtime, pattern in lx.RUNTIME_WORDS:
+        if pattern.search(folded):
+            reading.runtime = runtime  # type: ignore[assignment]  # the table holds Runtime names
+            break
+    for optimizer, pattern in lx.OPTIMIZER_WORDS:
+        if pattern.search(folded):
+            reading.optimizer = optimizer  # type: ignore[assignment]  # the table holds Optimizer names
+            break
+    for context in lx.CONTEXT.finditer(_masked(reading)):  # masked: "4090 context" is a GPU, not a length
+        number, scale = (context.group(1), context.group(2)) if context.group(1) else context.group(3, 4)
+        start = context.start(1) if context.group(1) else context.start(3)
+        tokens = _scaled(number, scale or "", binary=True)
+        if tokens is not None and not reading.odd("context", int(tokens), start, context.end()):
+            reading.context_tokens = int(tokens)
+        reading.taken.append((context.start(), context.end()))
+        break
+    batch = lx.BATCH.search(folded)
+    if batch:
+        value = int(batch.group(1) or batch.group(2))
+        start = batch.start(1) if batch.group(1) else batch.start(2)
+        if not reading.odd("batch", value, start, batch.end()):
+            reading.batch = value
+    for match in lx.TRAIN_TOKENS.finditer(_masked(reading)):
+        tokens = _scaled(match.group(1), match.group(2) or "")
+        if tokens is not None and tokens >= 1e6:
+            if not reading.odd("tokens", tokens, match.start(), match.end()):
+                reading.training_tokens = int(tokens)
+            break
+
+
+def _scaled(number: str, scale: str, *, binary: bool = False) -> float | None:
+    """ "1.5" "b" → 1.5e9; "8" "k" → 8,192 tokens of context (``binary``), "2,048" → 2048."""
+    value = qty.number(number)
+    if value is None:
+        return None
+    if binary and scale == "k":
+        return value * 1024
+    return value * lx.SCALE.get(scale, 1)
+
+
+def _precision(folded: str) -> str | None:
+    from knowledge.estimator.precision import resolve
+
+    match = lx.PRECISION.search(folded)
+    if match is None:
+        if lx.QUANTIZED.search(folded):
+            return "q4_k_m" if any(p.search(folded) for _, p in lx.RUNTIME_WORDS[:1]) else "gptq"
+        return None
+    word, bits = match.group(1), match.group(2)
+    if bits is not None:
+        return lx.BITS_TO_PRECISION.get(bits)
+    if word is None:
+        return lx.PRECISION_PHRASES.get(match.group().strip())
+    word = lx.GGUF_SHORT.get(word, word)
+    try:
+        return resolve(word).id
+    except InvalidQuery:
+        return None
+
+
+# --- intent ---------------------------------------------------------------------------------------------
+def _intent(reading: _Reading, found: list[Found]) -> tuple[Intent, bool]:
+    """The intent and whether words (not just the entities present) decided it."""
+    text = reading.folded
+    has_model = reading.model is not None or reading.model_size_b is not None
+    has_hardware = reading.gpu is not None or reading.vram_gib is not None
+    entities = has_model or has_hardware
+    if lx.HELP_ALONE.match(text) or (lx.HELP_PHRASE.search(text) and not entities):
+        return "help", True
+    if (len(reading.gpus) >= 2 or len(reading.models) >= 2) and lx.COMPARE.search(text):
+        return "compare", True
+    if lx.SPEED.search(text) and entities and not lx.HOW_MUCH_MEMORY.search(text):
+        return "speed", True
+    if lx.RECOMMEND_MODEL.search(text) and reading.model is None:
+        return "recommend_model", True
+    if (lx.RECOMMEND_GPU.search(text) and (has_model or not has_hardware)) or _how_many_gpus(text, found):
+        return "recommend_gpu", True
+    if reading.gpu is not None and not has_model:
+        return "gpu_info", bool(lx.GPU_INFO.search(text) or lx.REQUIREMENTS.search(text))
+    if has_model and not has_hardware and lx.MODEL_INFO.search(text) and not _asks_memory(text):
+        return "model_info", True
+    if has_model and _asks_memory(text):
+        return "requirements", True
+    if has_model and has_hardware:
+        return "fit", bool(lx.FIT.search(text))
+    if has_model:
+        if lx.FIT.search(text) or lx.MEMORY_WORDS.search(text) or reading.task or reading.precision:
+            return "requirements", bool(lx.FIT.search(text))
+        return "model_info", False
+    if reading.vram_gib is not None and (lx.FIT.search(text) or reading.task is not None):
+        return "recommend_model", False
+    return "unknown", False
+
+
+def _asks_memory(text: str) -> bool:
+    return bool(lx.REQUIREMENTS.search(text))
+
+
+def _how_many_gpus(text: str, found: list[Found]) -> bool:
+    gpus = [f for f in found if f.kind == "gpu"]
+    return any(0 <= f.start - m.end() <= _HOW_MANY_GAP for m in lx.HOW_MANY.finditer(text) for f in gpus)
+
+
+# --- follow-ups -----------------------------------------------------------------------------------------
+def _as_query(previous: Query | Answer) -> Query:
+    if isinstance(previous, Query):
+        return previous
+    gpu = previous.gpu
+    counted = previous.intent == "recommend_gpu"  # there gpu.count is the answer, not what was asked
+    return Query(
+        text=previous.question,
+        language=previous.language,
+        intent=previous.intent,
+        model=previous.model.id if previous.model else None,
+        gpu=gpu.id if gpu and gpu.id else None,
+        gpu_count=gpu.count if gpu and gpu.count > 1 and not counted else None,
+        vram_gib=gpu.vram_gib if gpu and gpu.id is None else None,
+        task=previous.task,
+        precision=previous.precision,
+        context_tokens=previous.context_tokens,
+    )
+
+
+def _is_follow_up(reading: _Reading, before: Query) -> bool:
+    if reading.intent == "help" or before.intent in ("help", "unknown"):
+        return False
+    if lx.FOLLOW_UP.match(reading.folded):
+        return True
+    says_something = any(
+        value is not None
+        for value in (
+            reading.gpu,
+            reading.vram_gib,
+            reading.task,
+            reading.precision,
+            reading.context_tokens,
+            reading.batch,
+            reading.training_tokens,
+            reading.model,
+            reading.model_size_b,
+        )
+    )
+    return says_something and not reading.explicit_intent and reading.intent != "compare"
+
+
+def _merge(text: str, reading: _Reading, before: Query) -> Query:
+    new_model = reading.model is not None or reading.model_size_b is not None
+    new_hardware = reading.gpu is not None or reading.vram_gib is not None
+    new_task = reading.task is not None and reading.task != before.task
+    merged = _Reading(
+        folded=reading.folded,
+        language=reading.language or before.language,
+        intent=reading.intent if reading.explicit_intent else before.intent,
+        explicit_intent=True,
+        model=reading.model if new_model else before.model,
+        model_size_b=reading.model_size_b if new_model else before.model_size_b,
+        models=reading.models if new_model else before.models,
+        gpu=reading.gpu if new_hardware else before.gpu,
+        gpus=reading.gpus if new_hardware else before.gpus,
+        gpu_count=reading.gpu_count if new_hardware or reading.gpu_count else before.gpu_count,
+        vram_gib=reading.vram_gib if new_hardware else before.vram_gib,
+        task=reading.task or before.task,
+        precision=reading.precision or (None if new_task else before.precision),
+        context_tokens=reading.context_tokens or before.context_tokens,
+        batch=reading.batch or before.batch,
+        runtime=reading.runtime or before.runtime,
+        optimizer=reading.optimizer or before.optimizer,
+        training_tokens=reading.training_tokens or before.training_tokens,
+        kv_precision=reading.kv_precision or before.kv_precision,
+        lora_targets=reading.lora_targets or before.lora_targets,
+        readings=reading.readings,
+        oddities=reading.oddities,
+    )
+    if merged.intent in ("requirements", "model_info") and new_hardware:
+        merged.intent = "fit"  # "how much for X?" then "what about a 3090?": does it fit there?
+    if merged.intent == "gpu_info" and new_model:
+        merged.intent = "fit"
+    return _finish(text, merged, merged.language or "en")
+
+
+def _finish(text: str, reading: _Reading, language: Language) -> Query:
+    intent = reading.intent
+    has_hardware = reading.gpu is not None or reading.vram_gib is not None
+    if intent == "fit" and not has_hardware:
+        intent = "requirements"  # "Can I run GPT-3 175B at home?": say what it takes
+    return Query(
+        text=text,
+        language=language,
+        intent=intent,
+        model=reading.model,
+        model_size_b=reading.model_size_b,
+        models=reading.models,
+        gpu=reading.gpu,
+        gpus=reading.gpus,
+        gpu_count=reading.gpu_count,
+        vram_gib=reading.vram_gib,
+        task=reading.task,
+        precision=reading.precision,
+        context_tokens=reading.context_tokens,
+        batch=reading.batch,
+        runtime=reading.runtime,
+        optimizer=reading.optimizer,
+        training_tokens=reading.training_tokens,
+        kv_precision=reading.kv_precision,
+        lora_targets=reading.lora_targets,
+        readings=tuple(reading.readings),
+        oddities=tuple(reading.oddities),
+    )

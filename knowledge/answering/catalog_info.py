@@ -15,7 +15,9 @@ from knowledge.estimator.estimate import estimate
 from knowledge.estimator.job import Estimate, Job
 from knowledge.estimator.verdicts import assess
 from knowledge.i18n import Language, gib, number, t
+from knowledge.understanding.entities import index
 from knowledge.understanding.lexicon import SPEED, TASK_WORDS, fold
+from knowledge.understanding.mentions import find_model
 from knowledge.understanding.quantities import LIMITS
 
 HELP_EXAMPLES = 6  # example questions shown by help (help.example.1 ... in the catalog)
@@ -176,7 +178,7 @@ def compare(sit: Situation) -> Draft:
             for g in gpus
         ]
         return draft
-    models = [catalog.find_model(name) for name in query.models[:4]]
+    models = [find_model(name, index(catalog))[0] for name in query.models[:4]]
     title = t(lang, "compare.title", items=" vs ".join(m.name for m in models))
     draft = Draft(title=title)
     for model in models:
@@ -247,7 +249,7 @@ def _understood(query: Query, catalog: Catalog) -> list[str]:
     items: list[str] = []
     if query.model:
         try:
-            items.append(catalog.find_model(query.model).name)
+            items.append(find_model(query.model, index(catalog))[0].name)
         except UnknownModel:
             items.append(f'"{query.model}"')
     elif query.model_size_b is not None:

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from knowledge.answer_model import Answer, GpuRef, Intent, ModelRef, Query
+from knowledge.answer_model import Answer, GpuRef, Intent, ModelRef, Query, Reading
 from knowledge.answering.assumptions import assumption_summary
 from knowledge.answering.catalog_info import compare, gpu_info, help_answer, model_info, nonsense, unknown, unknown_name
 from knowledge.answering.links import gpu_url, home_url, model_url
@@ -24,7 +24,8 @@ from knowledge.answering.wording import BUDGET_ID, is_budget, memory_view
 from knowledge.errors import InvalidQuery, UnknownGpu, UnknownModel
 from knowledge.estimator.catalog import Catalog, Gpu, Model, load_catalog
 from knowledge.i18n import Language, gib, number, t
-from knowledge.understanding.entities import representative
+from knowledge.understanding.entities import index, representative
+from knowledge.understanding.mentions import find_model
 from knowledge.understanding.understand import understand
 
 ErrorKind = Literal["unknown_model", "unknown_gpu", "invalid_query"]
@@ -91,7 +92,9 @@ def _situation(query: Query, catalog: Catalog) -> Situation:
     model: Model | None = None
     chosen = False
     if query.model:
-        model = catalog.find_model(query.model)
+        model, loose = find_model(query.model, index(catalog))
+        if loose:  # a slash command's name with a slip: taken, and said
+            query = query.model_copy(update={"readings": (*query.readings, Reading(typed=query.model, id=model.id))})
     elif query.model_size_b is not None:
         model = representative(catalog, query.model_size_b)
         if model is None:
@@ -136,6 +139,7 @@ def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:
             url = gpu_url(gpu.id, lang)
         else:
             url = home_url(lang)
+    draft.lines[:0] = _readings(sit)
     text = _text(lang, draft, assumptions, url)
     job = result.job if result is not None and intent in _ABOUT_A_JOB else None
     return Answer(
@@ -161,6 +165,18 @@ def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:
         fields=tuple(draft.fields),
         assumptions=assumptions,
     )
+
+
+def _readings(sit: Situation) -> list[str]:
+    """ "Taking 'quen 2.5 14b' as Qwen2.5 14B.": each name taken loosely, said first."""
+    lines = []
+    for reading in sit.query.readings:
+        try:
+            name = sit.catalog.model(reading.id).name
+        except KeyError:
+            name = sit.catalog.gpu(reading.id).name
+        lines.append(t(sit.lang, "reading.taken", typed=reading.typed, name=name))
+    return lines
 
 
 def _basis(intent: Intent) -> str:

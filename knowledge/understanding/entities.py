@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from knowledge.estimator.catalog import Catalog, Gpu, Model
 from knowledge.understanding.lexicon import GPU_PREFIX, fold
@@ -52,6 +53,7 @@ class Found:
     start: int  # character offsets in the folded text
     end: int
     plural: bool = False
+    loose: bool = False  # found fuzzily (a slip, or a family and a size with no version): the answer says so
 
 
 def tokenize(folded: str) -> list[Token]:
@@ -99,7 +101,7 @@ class Index:
         self.model_prefixes: dict[str, list[Model]] = {}
         for model in catalog.models:
             for name in (model.name, model.family, *model.aliases):
-                words = tokenize(_fold(name))
+                words = tokenize(fold_name(name))
                 if words:
                     prefix = _alpha_prefix(words[0].text)
                     if len(prefix) >= 3 and model not in self.model_prefixes.setdefault(prefix, []):
@@ -114,7 +116,7 @@ class Index:
         table = _Table()
         for item in items:
             for name in (item.id, item.name, *item.aliases):
-                words = tokenize(_fold(name))
+                words = tokenize(fold_name(name))
                 key = "".join(w.text for w in words)
                 if key:
                     table.names.setdefault(key, item.id)
@@ -134,7 +136,8 @@ class Index:
         return None
 
 
-def _fold(text: str) -> str:
+def fold_name(text: str) -> str:
+    """A catalog name or typed text folded the way questions are."""
     return split_multipliers(fold(text))
 
 
@@ -143,8 +146,11 @@ def index(catalog: Catalog) -> Index:
     return Index(catalog)
 
 
-def find(tokens: list[Token], idx: Index) -> list[Found]:
-    """Every model and GPU named in the tokens: exact names first (longest first), then fuzzy ones."""
+def find(tokens: list[Token], idx: Index, folded: str = "") -> list[Found]:
+    """Every model and GPU named in the tokens: exact names first (longest first), then fuzzy ones.
+
+    ``folded`` (the text the tokens come from) lets a fuzzy name run over the words joined to it ("gpt-oss-20b").
+    """
     taken = [False] * len(tokens)
     found: list[Found] = []
     keys = [t.text for t in tokens]
@@ -160,12 +166,13 @@ def find(tokens: list[Token], idx: Index) -> list[Found]:
                     found.append(_found(kind, hit, tokens, first, last))
                     taken[first:last] = [True] * length
                     break
-    found.extend(_fuzzy(tokens, taken, idx))
+    found.extend(_fuzzy(tokens, taken, idx, folded))
     return sorted(found, key=lambda f: f.first)
 
 
-def _found(kind: str, item_id: str | None, tokens: list[Token], first: int, last: int) -> Found:
+def _found(kind: str, item_id: str | None, tokens: list[Token], first: int, last: int, loose: bool = False) -> Found:
     return Found(
+        loose=loose,
         kind=kind,
         id=item_id,
         text=" ".join(t.text for t in tokens[first:last]),
@@ -181,7 +188,11 @@ def _is_gpu_number(word: str) -> bool:
     return bool(re.fullmatch(r"[a-z]{0,2}\d{3,4}[a-z]{0,2}", word)) and not word.endswith("b")
 
 
-def _fuzzy(tokens: list[Token], taken: list[bool], idx: Index) -> list[Found]:
+def _joined(folded: str, left: Token, right: Token) -> bool:
+    return bool(folded) and folded[left.end : right.start] in ("-", "_", ".")
+
+
+def _fuzzy(tokens: list[Token], taken: list[bool], idx: Index, folded: str) -> list[Found]:
     """Names typed with a slip, and names that look like a model or GPU but are not in the catalog."""
     found: list[Found] = []
     i = 0
@@ -195,7 +206,15 @@ def _fuzzy(tokens: list[Token], taken: list[bool], idx: Index) -> list[Found]:
             i += 1
             continue
         last = i + 1  # extend over version and size words: "llama 9 70b", "rtx 9090 ti"
-        while last < len(tokens) and not taken[last] and last - i < 4 and _looks_like_suffix(tokens[last].text):
+        while (
+            last < len(tokens)
+            and not taken[last]
+            and last - i < 6
+            and (
+                _looks_like_suffix(tokens[last].text)
+                or (kind == "model" and _joined(folded, tokens[last - 1], tokens[last]))
+            )
+        ):
             last += 1
         span = tokens[i:last]
         text = " ".join(t.text for t in span)
@@ -212,7 +231,7 @@ def _fuzzy(tokens: list[Token], taken: list[bool], idx: Index) -> list[Found]:
         if hit is None and kind == "gpu" and word not in idx.gpus.anchors:
             i = last  # a bare number that names no GPU ("8192", "100m"): not treated as a GPU
             continue
-        found.append(_found(kind, hit, tokens, i, last))
+        found.append(_found(kind, hit, tokens, i, last, loose=hit is not None))
         taken[i:last] = [True] * (last - i)
         i = last
     return found
@@ -228,9 +247,18 @@ def _anchor_kind(word: str, idx: Index) -> str | None:
     prefix = _alpha_prefix(word)
     if len(prefix) >= 4:
         hit = process.extractOne(prefix, idx.models.anchors, scorer=fuzz.ratio, score_cutoff=80)
-        if hit is not None:
+        if hit is not None or near_word(prefix, idx.models.anchors):
             return "model"
     return None
+
+
+def near_word(word: str, words: Iterable[str]) -> bool:
+    """A slip of one letter in a word of four letters or more ("quen" for "qwen"), with the same first letter."""
+    if len(word) < 4:
+        return False
+    return any(
+        len(w) >= 4 and w[0] == word[0] and Levenshtein.distance(word, w, score_cutoff=1) <= 1 for w in words
+    )
 
 
 def _looks_like_suffix(word: str) -> bool:

@@ -20,6 +20,7 @@ from knowledge.i18n import Language
 from knowledge.understanding import lexicon as lx
 from knowledge.understanding import quantities as qty
 from knowledge.understanding.entities import Found, Index, find, index, split_multipliers, tokenize
+from knowledge.understanding.mentions import settle
 
 MAX_CHARS = 1000  # what is read of a question; a chat question is far shorter
 _MEMORY_AFTER_GPU = re.compile(
@@ -79,9 +80,12 @@ def read(text: str, catalog: Catalog) -> _Reading:
     raw = qty.superscripts(text[:MAX_CHARS])
     folded = split_multipliers(qty.expand(lx.fold(raw)))
     idx = index(catalog)
-    found = find(tokenize(folded), idx)
+    tokens = tokenize(folded)
+    settled = settle(find(tokens, idx, folded), tokens, folded, idx)
+    found = [s.found for s in settled]
     reading = _Reading(folded=folded, language=_language(raw, folded), intent="unknown", explicit_intent=False)
     reading.taken = [(f.start, f.end) for f in found]
+    reading.readings = [Reading(typed=s.found.text, id=s.found.id) for s in settled if s.loose and s.found.id]
     _hardware(reading, found, idx)
     _models(reading, found, idx)
     _settings(reading)

@@ -296,21 +296,46 @@ def _by_family_and_size(span: list[Token], idx: Index) -> str | None:
     sizes = [float(m.group(1)) for t in span if (m := _SIZE_WORD.fullmatch(t.text))]
     if not models or not sizes or sizes[-1] <= 0:
         return None  # no size, or one that means nothing ("llama 0b": refused by the answer)
-    size = sizes[-1]
-    close = [m for m in models if abs(m.params_b - size) / size < 0.15]
-    if not close:
-        return None
-    best = min(abs(m.params_b - size) for m in close)
-    return [m for m in close if abs(m.params_b - size) - best < 0.3][-1].id
+    chosen = representative(idx.catalog, sizes[-1], among=models)
+    return chosen.id if chosen is not None else None
 
 
-def representative(catalog: Catalog, size_b: float) -> Model | None:
-    """A catalog model of about ``size_b`` billion parameters, to stand for "a 7B" or "un modelo de 13B".
+# Families in release order, newest first, for a bare size ("a 7B", "the 70B") until the catalog records release
+# dates and marks the entry that wins a size (``size_default``); code models come last (they stand for no general
+# size), then families not listed, in catalog order.
+CURRENT_FAMILIES: tuple[str, ...] = (
+    "qwen3", "llama-3.3", "phi-4", "deepseek-v3", "qwen2.5", "llama-3.2", "llama-3.1", "gemma-2", "mistral",
+    "mixtral", "llama-3", "phi-3", "tinyllama", "llama-2", "falcon", "phi", "llama", "gpt-j", "gpt-3", "gpt-2",
+    "codellama", "starcoder",
+)  # fmt: skip
+_SIZE_TOLERANCE = 0.15  # "a 7B" is any model within 15 % of 7 billion parameters
 
-    Among models within 15 % of the size, dense models come first, then the closest size; ties go to the
-    one listed first in the catalog (the best-known family of that size).
+
+def _nominal(model: Model, size_b: float) -> bool:
+    """Whether the model is sold as that size: "8b" in its name, id or aliases (Llama 3.1 8B for "an 8B")."""
+    written = f"{size_b:g}b"
+    return any(t.text == written for name in (model.name, model.id, *model.aliases) for t in tokenize(fold_name(name)))
+
+
+def representative(catalog: Catalog, size_b: float, among: Iterable[Model] | None = None) -> Model | None:
+    """The model that stands for "a 7B", "un modelo de 13B" or "the 70B" (``among``: the family under discussion).
+
+    Among models sold as that size or within 15 % of it: the entry the catalog marks as the default of its size
+    (``size_default``) if any; else models sold as that size ("8B" in the name) first, then the current
+    families (:data:`CURRENT_FAMILIES`), dense before mixture-of-experts, then the closest size.
     """
-    candidates = [m for m in catalog.models if abs(m.params_b - size_b) / size_b <= 0.15]
+    if size_b <= 0:
+        return None
+    pool = catalog.models if among is None else tuple(among)
+    candidates = [m for m in pool if _nominal(m, size_b) or abs(m.params_b - size_b) / size_b <= _SIZE_TOLERANCE]
     if not candidates:
         return None
-    return min(candidates, key=lambda m: (m.is_moe, round(abs(m.params_b - size_b) / size_b, 1)))
+    marked = [m for m in candidates if getattr(m, "size_default", False) and _nominal(m, size_b)]
+    if marked:
+        return marked[0]
+
+    def rank(model: Model) -> tuple[bool, int, bool, float]:
+        family = CURRENT_FAMILIES.index(model.family) if model.family in CURRENT_FAMILIES else len(CURRENT_FAMILIES)
+        return not _nominal(model, size_b), family, model.is_moe, abs(model.params_b - size_b)
+
+    return min(candidates, key=rank)

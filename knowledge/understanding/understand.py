@@ -19,13 +19,18 @@ from knowledge.estimator.job import Optimizer, Task
 from knowledge.i18n import Language
 from knowledge.understanding import lexicon as lx
 from knowledge.understanding import quantities as qty
-from knowledge.understanding.entities import Found, Index, find, index, split_multipliers, tokenize
-from knowledge.understanding.mentions import settle
+from knowledge.understanding.entities import Found, Index, find, index, representative, split_multipliers, tokenize
+from knowledge.understanding.mentions import resolve_model, settle
 
 MAX_CHARS = 1000  # what is read of a question; a chat question is far shorter
+_MEMORY_UNIT = r"(?:gb|gib|gbs|g|gigs?|gigas?|gigabytes?)"
+# "4060 Ti 16GB", "4060 Ti de 16 gigas", "3060 (8 GB)", "la 4060 Ti de 16" (no unit: only a size the card is sold in)
+_SYSTEM_RAM = r"(?!\s?" + _MEMORY_UNIT + r"?\s*(?:of |de )?(?:system |del sistema )?ram\b)"  # not the card's memory
 _MEMORY_AFTER_GPU = re.compile(
-    r"^\s*[(,]?\s*(?:(?:de|with|con|of|w/|la de|el de|version de)\s+)?(\d{1,3})\s?(?:gb|gib|g)\b"
+    r"^\s*[(,]?\s*(?:(?:de|with|con|of|w/|la de|el de|version de)\s+)?(\d{1,4})(?![\d.])" + _SYSTEM_RAM
+    + r"\s?(" + _MEMORY_UNIT + r")?\b"
 )
+_MEMORY_BEFORE_GPU = re.compile(r"(?<![\w.])(\d{1,4})\s?" + _MEMORY_UNIT + r"\s+(?:de\s+)?$")
 _HOW_MANY_GAP = 16  # characters between "how many" and the GPU it counts ("how many H100s")
 
 
@@ -53,6 +58,7 @@ class _Reading:
     training_tokens: int | None = None
     kv_precision: str | None = None
     lora_targets: tuple[str, ...] | None = None
+    size_typed: str = ""  # a bare size as typed ("70b")
     readings: list[Reading] = field(default_factory=list)
     oddities: list[Oddity] = field(default_factory=list)
     taken: list[tuple[int, int]] = field(default_factory=list)
@@ -71,7 +77,7 @@ def understand(text: str, previous: Query | Answer | None = None, catalog: Catal
     reading = read(text, catalog or load_catalog())
     before = _as_query(previous) if previous is not None else None
     if before is not None and _is_follow_up(reading, before):
-        return _merge(text, reading, before)
+        return _merge(text, reading, before, catalog or load_catalog())
     return _finish(text, reading, reading.language or "en")
 
 
@@ -115,14 +121,7 @@ def _hardware(reading: _Reading, found: list[Found], idx: Index) -> None:
     gpus: list[str] = []
     masked = _masked(reading)  # counts are read around the names, never inside another name ("3090 4090")
     for item in (f for f in found if f.kind == "gpu"):
-        name = item.text
-        if item.id is not None:
-            gpu = idx.catalog.gpu(item.id)
-            after = _MEMORY_AFTER_GPU.match(reading.folded[item.end :])
-            if after:
-                reading.taken.append((item.end, item.end + after.end()))
-                gpu = idx.sibling(gpu, float(after.group(1))) or gpu
-            name = gpu.id
+        name = _variant(reading, item, idx) if item.id is not None else item.text
         if name not in gpus:
             gpus.append(name)
         if reading.gpu_count is None:
@@ -132,6 +131,28 @@ def _hardware(reading: _Reading, found: list[Found], idx: Index) -> None:
     _memory_figures(reading)
     if reading.gpu is None:
         _budget(reading, idx)
+
+
+def _variant(reading: _Reading, item: Found, idx: Index) -> str:
+    """The card with the memory the question gives ("una 4060 Ti de 16 gigas" → the 16 GB card), never one that
+    contradicts it: a memory the card is not sold with makes an unknown GPU ("rtx 4090 48gb")."""
+    assert item.id is not None
+    gpu = idx.catalog.gpu(item.id)
+    after = _MEMORY_AFTER_GPU.match(reading.folded[item.end :])
+    before = _MEMORY_BEFORE_GPU.search(reading.folded[max(0, item.start - 16) : item.start])
+    if after and (after.group(2) or idx.sibling(gpu, float(after.group(1)))):
+        memory, span = float(after.group(1)), (item.end, item.end + after.end())
+    elif before:
+        memory, span = float(before.group(1)), (item.start - len(before.group()), item.start)
+    else:
+        return gpu.id
+    reading.taken.append(span)
+    sibling = idx.sibling(gpu, memory)
+    if sibling is not None:
+        return sibling.id
+    if memory <= 0 or abs(gpu.memory_gib - memory) < 0.5:
+        return gpu.id
+    return f"{item.text} {memory:g}gb"
 
 
 def _count(reading: _Reading, masked: str, item: Found) -> int | None:
@@ -202,7 +223,7 @@ def _models(reading: _Reading, found: list[Found], idx: Index) -> None:
         reading.taken.append((match.start(), match.end()))
         size = qty.number(match.group(1))
         if reading.model is None and size is not None and 0 < size <= qty.MAX_SIZE_B:
-            reading.model_size_b = size
+            reading.model_size_b, reading.size_typed = size, match.group().strip()
 
 
 # --- settings -------------------------------------------------------------------------------------------
@@ -360,7 +381,23 @@ def _is_follow_up(reading: _Reading, before: Query) -> bool:
     return says_something and not reading.explicit_intent and reading.intent != "compare"
 
 
-def _merge(text: str, reading: _Reading, before: Query) -> Query:
+def _family_size(reading: _Reading, before: Query, catalog: Catalog) -> None:
+    """ "what about the 70B?" after Llama 3.1 8B: the 70B of the family under discussion (Llama 3.1 70B), said."""
+    if reading.model is not None or reading.model_size_b is None or not before.model:
+        return
+    idx = index(catalog)
+    previous, _ = resolve_model(before.model, idx)
+    if previous is None:
+        return
+    family = [m for m in catalog.models if m.family == previous.family]
+    chosen = representative(catalog, reading.model_size_b, among=family)
+    if chosen is not None:
+        reading.model, reading.models, reading.model_size_b = chosen.id, (chosen.id,), None
+        reading.readings.append(Reading(typed=reading.size_typed, id=chosen.id))
+
+
+def _merge(text: str, reading: _Reading, before: Query, catalog: Catalog) -> Query:
+    _family_size(reading, before, catalog)
     new_model = reading.model is not None or reading.model_size_b is not None
     new_hardware = reading.gpu is not None or reading.vram_gib is not None
     new_task = reading.task is not None and reading.task != before.task

@@ -264,9 +264,9 @@ MEMORY: Final = re.compile(r"(?<![\w.])(\d+(?:[.,]\d{1,2})?)\s?(?:gb|gib|gigs?|g
 TB_MEMORY: Final = re.compile(r"(?<![\w.])(\d+(?:[.,]\d{1,2})?)\s?(?:tb|tib|terabytes?)(?![a-z])")
 _CONTEXT_SCALE = r"(k|m|thousand|mil|millon(?:es)?|million)?"
 CONTEXT: Final = re.compile(
-    r"(?:(?<![\w.])(\d+(?:[.,]\d{1,3})*)\s?" + _CONTEXT_SCALE + r"[\s-]?(?:tokens? (?:of |de )?)?"
+    r"(?:(?<![\w.])(\d+(?:[.,]\d{1,3})*)\s?" + _CONTEXT_SCALE + r"[\s-]?(?:tokens? (?:of |de )?|de )?"
     r"(?:context(?:o)?|ctx|window|ventana)"
-    r"|(?:context(?:o)?|ctx|window|ventana|seq(?:uence)?|secuencia)(?:\s(?:window|length|size|len|de contexto))?"
+    r"|(?:context(?:o)?|ctx|window|ventana|seq(?:uence)?s?|secuencias?)(?:\s(?:window|length|size|len|de contexto))?"
     r"\s?(?:of|de|=|:)?\s?(?:a |an |de |la )?(\d+(?:[.,]\d{1,3})*)\s?" + _CONTEXT_SCALE + r"(?![a-z\d]))"
 )
 BATCH: Final = re.compile(
@@ -318,8 +318,30 @@ QUANTIZED: Final = _words(r"quantized", r"quantised", r"cuantizad[oa]", r"quant"
 RUNTIME_WORDS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("llama.cpp", _words(r"llama\.?cpp", r"gguf", r"ollama", r"lm ?studio", r"koboldcpp", r"jan")),
     ("vllm", _words(r"vllm")),
-    ("transformers", _words(r"transformers", r"hugging ?face", r"pytorch", r"bitsandbytes")),
+    ("sglang", _words(r"sglang", r"sg ?lang")),
+    ("mlx", _words(r"mlx(?:[ -]lm)?")),
+    ("unsloth", _words(r"unsloth")),
+    ("torchtune", _words(r"torchtune", r"torch ?tune")),
+    ("litgpt", _words(r"lit-?gpt")),
+    ("axolotl", _words(r"axolotl")),
+    ("transformers", _words(r"transformers", r"hugging ?face", r"pytorch", r"bitsandbytes", r"trl", r"hf trainer")),
 )
+# --- KV cache and LoRA targets ----------------------------------------------------------------------------
+KV_CACHE: Final = _words(
+    r"kv[ -]?cache", r"k/v[ -]?cache", r"key[ -]value cache", r"cache kv", r"cache de kv", r"cache (?:del )?kv",
+    r"kv", r"cache[ -]type(?:[ -][kv])?", r"ctk", r"ctv",
+)
+# "with a q8_0 KV cache" (the type just before) or "KV cache in 8 bits", "caché KV en q4_0" (just after)
+KV_LINK_AFTER: Final = re.compile(r"^\s?(?:in|en|at|a|=|:|of|de|with|con|type|tipo|como)?\s?(?:el |la |an? )?$")
+KV_8_BIT: Final[dict[str, str]] = {"8": "q8_0", "4": "q4_0", "16": "fp16", "32": "fp32"}  # bits → KV type
+LORA_TARGETS: Final = re.compile(
+    r"(?:q-?lora|lora|adapters?|adaptador(?:es)?)(?:[^.?!;]{0,24}?)\s(?:on|en|sobre|to|for|targets?|targeting|"
+    r"target modules|modules|modulos|in|over|para)\s(?:the |las |los |la |el |only |solo )?"
+    r"((?:(?:q|k|v|o|gate|up|down)(?:_proj)?(?![a-z])(?:\s?(?:,|/|\+|&|and|y)\s?|\s)?)+"
+    r"|all(?: the)?(?: linear)?(?: layers)?|every linear layer|todas(?: las)?(?: capas)?(?: lineales)?|"
+    r"attention(?: layers)?|atencion|la atencion|mlp)"
+)
+LORA_MODULE: Final = re.compile(r"(?<![a-z])(q|k|v|o|gate|up|down)(?:_proj)?(?![a-z])")
 OPTIMIZER_WORDS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("adamw_8bit", _words(r"(?:adamw?[ _-]?8[ -]?bit|8[ -]?bit adamw?|paged adamw?)")),
     ("sgd", _words(r"sgd")),

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from knowledge.answer_model import Answer, Intent, Oddity, Query, Reading, RuntimeName
-from knowledge.errors import InvalidQuery
 from knowledge.estimator.catalog import Catalog, Gpu, load_catalog
 from knowledge.estimator.job import Optimizer, Task
 from knowledge.i18n import Language
 from knowledge.understanding import lexicon as lx
 from knowledge.understanding import quantities as qty
+from knowledge.understanding import settings
 from knowledge.understanding.entities import Found, Index, find, index, representative, split_multipliers, tokenize
 from knowledge.understanding.mentions import resolve_model, settle
 
@@ -233,13 +233,18 @@ def _settings(reading: _Reading) -> None:
         if pattern.search(folded):
             reading.task = task
             break
-    reading.precision = _precision(folded)
+    reading.runtime = settings.runtime(folded)
+    kv = settings.kv_precision(folded, reading.runtime)
+    if kv is not None:  # "a q8_0 KV cache" sets the cache, not the weights
+        reading.kv_precision, (start, end) = kv
+        reading.taken.append((start, end))
+        folded = folded[:start] + " " * (end - start) + folded[end:]
+    reading.precision = settings.weight_precision(folded)
     if reading.precision in ("gptq", "nf4") and reading.task in ("lora", "qlora", "full_finetune"):
         reading.task, reading.precision = "qlora", None  # "fine-tune in 4-bit" is QLoRA, on its default NF4
-    for runtime, pattern in lx.RUNTIME_WORDS:
-        if pattern.search(folded):
-            reading.runtime = runtime  # type: ignore[assignment]  # the table holds Runtime names
-            break
+    reading.lora_targets = settings.lora_targets(folded)
+    if reading.lora_targets is not None and reading.task not in ("lora", "qlora"):
+        reading.task = "lora"  # "LoRA on q,v" is a LoRA fine-tune
     for optimizer, pattern in lx.OPTIMIZER_WORDS:
         if pattern.search(folded):
             reading.optimizer = optimizer  # type: ignore[assignment]  # the table holds Optimizer names
@@ -276,26 +281,6 @@ def _scaled(number: str, scale: str, *, binary: bool = False) -> float | None:
     return value * lx.SCALE.get(scale, 1)
 
 
-def _precision(folded: str) -> str | None:
-    from knowledge.estimator.precision import resolve
-
-    match = lx.PRECISION.search(folded)
-    if match is None:
-        if lx.QUANTIZED.search(folded):
-            return "q4_k_m" if any(p.search(folded) for _, p in lx.RUNTIME_WORDS[:1]) else "gptq"
-        return None
-    word, bits = match.group(1), match.group(2)
-    if bits is not None:
-        return lx.BITS_TO_PRECISION.get(bits)
-    if word is None:
-        return lx.PRECISION_PHRASES.get(match.group().strip())
-    word = lx.GGUF_SHORT.get(word, word)
-    try:
-        return resolve(word).id
-    except InvalidQuery:
-        return None
-
-
 # --- intent ---------------------------------------------------------------------------------------------
 def _intent(reading: _Reading, found: list[Found]) -> tuple[Intent, bool]:
     """The intent and whether words (not just the entities present) decided it."""
@@ -307,8 +292,8 @@ def _intent(reading: _Reading, found: list[Found]) -> tuple[Intent, bool]:
         return "help", True
     if (len(reading.gpus) >= 2 or len(reading.models) >= 2) and lx.COMPARE.search(text):
         return "compare", True
-    if lx.SPEED.search(text) and entities and not lx.HOW_MUCH_MEMORY.search(text):
-        return "speed", True
+    if lx.SPEED.search(text) and not lx.HOW_MUCH_MEMORY.search(text):
+        return "speed", True  # with nothing named, a follow-up ("how fast?", "¿y cuánto tarda?") or unanswerable
     if lx.RECOMMEND_MODEL.search(text) and reading.model is None:
         return "recommend_model", True
     if (lx.RECOMMEND_GPU.search(text) and (has_model or not has_hardware)) or _how_many_gpus(text, found):
@@ -364,6 +349,9 @@ def _is_follow_up(reading: _Reading, before: Query) -> bool:
         return False
     if lx.FOLLOW_UP.match(reading.folded):
         return True
+    named = reading.model is not None or reading.model_size_b is not None or reading.gpu is not None
+    if reading.intent == "speed" and not named and reading.vram_gib is None:
+        return True  # "how fast?" after any answer: the speed of what was just answered
     says_something = any(
         value is not None
         for value in (

@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from knowledge.estimator.catalog import Catalog, Gpu, Model
 from knowledge.understanding.lexicon import GPU_PREFIX, fold
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*")
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9][a-z0-9]*)*")  # "qwen2.5", "0.5b", "v0.3"; ".gguf" apart
 _HUB_ORG = re.compile(r"(?<![\w/.-])[a-z][a-z0-9_.-]{2,}/(?=[a-z][a-z0-9_.-]*\d)")
 _SIZE_WORD = re.compile(r"(\d+(?:\.\d+)?)b")
 _LETTERS = re.compile(r"[a-z]+")
@@ -136,6 +136,7 @@ class Index:
         return None
 
 
+@functools.lru_cache(maxsize=8192)
 def fold_name(text: str) -> str:
     """A catalog name or typed text folded the way questions are."""
     return split_multipliers(fold(text))
@@ -237,6 +238,7 @@ def _fuzzy(tokens: list[Token], taken: list[bool], idx: Index, folded: str) -> l
     return found
 
 
+@functools.lru_cache(maxsize=8192)
 def _anchor_kind(word: str, idx: Index) -> str | None:
     if word in _COMMON or len(word) < 3:
         return None
@@ -256,9 +258,7 @@ def near_word(word: str, words: Iterable[str]) -> bool:
     """A slip of one letter in a word of four letters or more ("quen" for "qwen"), with the same first letter."""
     if len(word) < 4:
         return False
-    return any(
-        len(w) >= 4 and w[0] == word[0] and Levenshtein.distance(word, w, score_cutoff=1) <= 1 for w in words
-    )
+    return any(len(w) >= 4 and w[0] == word[0] and Levenshtein.distance(word, w, score_cutoff=1) <= 1 for w in words)
 
 
 def _looks_like_suffix(word: str) -> bool:
@@ -311,10 +311,18 @@ CURRENT_FAMILIES: tuple[str, ...] = (
 _SIZE_TOLERANCE = 0.15  # "a 7B" is any model within 15 % of 7 billion parameters
 
 
+_SOLD_AS: dict[str, frozenset[str]] = {}  # model id → the sizes it is sold as ("8b"), computed once
+
+
 def _nominal(model: Model, size_b: float) -> bool:
     """Whether the model is sold as that size: "8b" in its name, id or aliases (Llama 3.1 8B for "an 8B")."""
-    written = f"{size_b:g}b"
-    return any(t.text == written for name in (model.name, model.id, *model.aliases) for t in tokenize(fold_name(name)))
+    sold = _SOLD_AS.get(model.id)
+    if sold is None:
+        names = (model.name, model.id, *model.aliases)
+        sold = _SOLD_AS[model.id] = frozenset(
+            t.text for n in names for t in tokenize(fold_name(n)) if _SIZE_WORD.fullmatch(t.text)
+        )
+    return f"{size_b:g}b" in sold
 
 
 def representative(catalog: Catalog, size_b: float, among: Iterable[Model] | None = None) -> Model | None:

@@ -68,6 +68,7 @@ def _vocabularies(idx: Index) -> dict[str, frozenset[str]]:
     }
 
 
+@functools.lru_cache(maxsize=8192)
 def _typo(word: str, vocabulary: frozenset[str]) -> bool:
     """A slip of the keyboard in a family word ("quen" for "qwen", "mistrall"): letters only, same first letter."""
     if len(word) < 4 or not word.isalpha():
@@ -190,6 +191,7 @@ def settle(found: list[Found], tokens: list[Token], folded: str, idx: Index) -> 
     return sorted(settled, key=lambda s: s.found.first)
 
 
+@functools.lru_cache(maxsize=8192)
 def closest_models(typed: str, idx: Index, limit: int = 3) -> tuple[str, ...]:
     """Display names of the catalog models closest to an unknown name: the same family, most words in common,
     then the nearest size, then the closest spelling ("deepseek r1 distill qwen 32b" → DeepSeek R1, Qwen3 32B)."""
@@ -211,6 +213,7 @@ def closest_models(typed: str, idx: Index, limit: int = 3) -> tuple[str, ...]:
     return tuple(model.name for model in ranked[:limit])
 
 
+@functools.lru_cache(maxsize=8192)
 def resolve_model(name: str, idx: Index) -> tuple[Model | None, bool]:
     """The catalog model a name on its own refers to (a slash command's option, a follow-up's name), and whether
     it was taken loosely; (None, False) when no entry agrees with every word of it."""

@@ -163,12 +163,25 @@ def find(tokens: list[Token], idx: Index, folded: str = "") -> list[Found]:
             key = "".join(keys[first:last])
             for kind, table in (("gpu", idx.gpus), ("model", idx.models)):
                 hit = table.names.get(key)
+                if hit is not None and kind == "gpu" and _counts_something(tokens, last):
+                    continue  # "a 10 million tokens", "a 40 gb card": a quantity, not the A10 or A40
                 if hit is not None:
                     found.append(_found(kind, hit, tokens, first, last))
                     taken[first:last] = [True] * length
                     break
     found.extend(_fuzzy(tokens, taken, idx, folded))
     return sorted(found, key=lambda f: f.first)
+
+
+_QUANTITY_WORDS = frozenset(
+    {"k", "m", "b", "t", "thousand", "million", "billion", "mil", "millon", "millones", "tokens", "token", "gb",
+     "gib", "gigas", "gigs", "tb", "params", "parameters", "parametros", "users", "usuarios"}
+)  # fmt: skip
+
+
+def _counts_something(tokens: list[Token], last: int) -> bool:
+    """Whether the number a name ends with is followed by a unit or a scale ("a 10 million ...")."""
+    return last < len(tokens) and tokens[last - 1].text.isdigit() and tokens[last].text in _QUANTITY_WORDS
 
 
 def _found(kind: str, item_id: str | None, tokens: list[Token], first: int, last: int, loose: bool = False) -> Found:

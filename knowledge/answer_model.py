@@ -46,6 +46,7 @@ OddityKind = Literal[
     "zero_batch",
     "huge_batch",
     "huge_tokens",
+    "unified_budget",
 ]
 
 

@@ -24,7 +24,7 @@ from knowledge.answering.wording import BUDGET_ID, is_budget, memory_view
 from knowledge.errors import InvalidQuery, UnknownGpu, UnknownModel
 from knowledge.estimator.catalog import Catalog, Gpu, Model, load_catalog
 from knowledge.i18n import Language, gib, number, t
-from knowledge.understanding.entities import index, representative
+from knowledge.understanding.entities import closest_gpus, index, representative
 from knowledge.understanding.mentions import find_model
 from knowledge.understanding.understand import understand
 
@@ -105,7 +105,10 @@ def _situation(query: Query, catalog: Catalog) -> Situation:
         _check_context(query, model, catalog)
     gpu: Gpu | None = None
     if query.gpu:
-        gpu = catalog.find_gpu(query.gpu)
+        try:
+            gpu = catalog.find_gpu(query.gpu)
+        except UnknownGpu as error:  # the closest cards by shared words, or none rather than unrelated ones
+            raise UnknownGpu(query.gpu, closest_gpus(query.gpu, index(catalog))) from error
     elif query.vram_gib is not None:
         gpu = budget_gpu(query.vram_gib, query.language)
     count = query.gpu_count if query.gpu_count and gpu is not None and not is_budget(gpu) else 1

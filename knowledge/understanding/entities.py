@@ -127,6 +127,10 @@ class Index:
                         table.anchors.add(prefix)
         return table
 
+    def has_variants(self, gpu: Gpu) -> bool:
+        """Whether the card is sold with more than one memory size (RTX 4060 Ti 8GB and 16GB)."""
+        return len(self._siblings.get(_MEMORY_SUFFIX.sub("", gpu.name).strip().lower(), ())) > 1
+
     def sibling(self, gpu: Gpu, memory_gib: float) -> Gpu | None:
         """The same card sold with ``memory_gib`` ("RTX 3060" → "RTX 3060 12GB"), if the catalog has it."""
         base = _MEMORY_SUFFIX.sub("", gpu.name).strip().lower()
@@ -360,3 +364,25 @@ def representative(catalog: Catalog, size_b: float, among: Iterable[Model] | Non
         return not _nominal(model, size_b), family, model.is_moe, abs(model.params_b - size_b)
 
     return min(candidates, key=rank)
+
+
+_GENERIC_GPU_WORDS = frozenset({"nvidia", "geforce", "amd", "radeon", "intel", "apple", "gb", "the"})
+
+
+@functools.lru_cache(maxsize=1024)
+def closest_gpus(typed: str, idx: Index, limit: int = 3) -> tuple[str, ...]:
+    """Display names of the GPUs closest to an unknown one: most words in common, the closest model number, then
+    the closest spelling;
+    none when no word is shared ("dgx spark" is like no card in the catalog: naming one would mislead)."""
+    words = {t.text for t in tokenize(fold_name(typed))} - _GENERIC_GPU_WORDS
+    folded = fold_name(typed)
+    digits = "".join(_DIGITS.findall(folded))
+    ranked: list[tuple[int, float, float, str]] = []
+    for gpu in idx.catalog.gpus:
+        names = (gpu.name, *gpu.aliases)
+        vocabulary = {t.text for name in names for t in tokenize(fold_name(name))}
+        shared = len(words & vocabulary)
+        if shared:
+            number = fuzz.ratio(digits, "".join(_DIGITS.findall(fold_name(gpu.name)))) if digits else 0.0
+            ranked.append((shared, number, fuzz.WRatio(folded, fold_name(gpu.name)), gpu.name))
+    return tuple(name for *_, name in sorted(ranked, reverse=True)[:limit])

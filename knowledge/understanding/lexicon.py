@@ -354,6 +354,15 @@ MAC: Final = _words(r"mac(?:book)?(?: pro| air| studio| mini)?", r"apple silicon
 GPU_PREFIX: Final = frozenset(
     {"rtx", "gtx", "rx", "radeon", "geforce", "quadro", "tesla", "titan", "instinct", "arc", "nvidia", "amd"}
 )
+# Machines that are not a card. When the catalog lacks the one named, it is an unknown GPU (with close names),
+# never a bare memory budget: "a Ryzen AI Max+ 395 with 128GB" is not 128 GiB of dedicated VRAM.
+MACHINE: Final = _words(
+    r"dgx spark", r"gb10", r"ryzen ai max\+?(?: pro)?(?: \d{3})?", r"ryzen ai \d{3}", r"strix halo",
+    r"jetson(?: agx)?(?: orin| thor| nano)*", r"agx (?:orin|thor)",
+)
+UNIFIED: Final = _words(
+    r"unified(?: memory| ram)?", r"memoria unificada", r"ram unificada", r"shared (?:memory|ram)", r"memoria compartida"
+)
 BUDGET_CUE: Final = _words(
     r"vram", r"gpu", r"card", r"tarjeta", r"grafica", r"memory", r"memoria", r"ram", r"on", r"with", r"con", r"en",
     r"tengo", r"i have", r"my", r"mi",

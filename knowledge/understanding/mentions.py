@@ -151,6 +151,33 @@ def _best(words: list[str], typed: str, idx: Index) -> tuple[str, str] | None:
     return model_id, how
 
 
+# Words that make another card: "RTX 4060 Super" is no RTX 4060, "4090 Laptop" no desktop 4090.
+GPU_VARIANTS = frozenset(
+    {"ti", "super", "xt", "xtx", "gre", "max", "pro", "ultra", "laptop", "mobile", "notebook", "portatil", "d",
+     "sxm", "pcie", "nvl", "ada", "blackwell"}
+)  # fmt: skip
+
+
+def _gpu_variant(item: Found, tokens: list[Token], idx: Index) -> Settled:
+    """A card name followed by a variant word its entry lacks is an unknown card, never the plain one."""
+    words: list[str] = []
+    last = item.last
+    while last < len(tokens) and tokens[last].text in GPU_VARIANTS and len(words) < 3:
+        words.append(tokens[last].text)
+        last += 1
+    if item.id is None or not words:
+        return Settled(item, loose=item.loose)
+    gpu = idx.catalog.gpu(item.id)
+    vocabulary = {t.text for name in (gpu.id, gpu.name, *gpu.aliases) for t in tokenize(fold_name(name))}
+    if all(word in vocabulary for word in words):
+        return Settled(item, loose=item.loose)
+    text = " ".join(t.text for t in tokens[item.first : last])
+    unknown = Found(
+        kind="gpu", id=None, text=text, first=item.first, last=last, start=item.start, end=tokens[last - 1].end
+    )
+    return Settled(unknown, loose=False)
+
+
 def settle(found: list[Found], tokens: list[Token], folded: str, idx: Index) -> list[Settled]:
     """Each model mention read whole and checked against its entry; GPUs pass through unchanged."""
     gpu = [False] * len(tokens)
@@ -165,7 +192,7 @@ def settle(found: list[Found], tokens: list[Token], folded: str, idx: Index) -> 
             spans[-1] = (first0, max(last, last0), item0)
         else:
             spans.append((first, last, item))
-    settled = [Settled(f, loose=False) for f in found if f.kind == "gpu"]
+    settled = [_gpu_variant(f, tokens, idx) for f in found if f.kind == "gpu"]
     vocabularies = _vocabularies(idx)
     for first, last, item in spans:
         typed = " ".join(t.text for t in tokens[first:last])

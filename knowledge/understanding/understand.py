@@ -129,6 +129,10 @@ def _hardware(reading: _Reading, found: list[Found], idx: Index) -> None:
     reading.gpus = tuple(gpus)
     reading.gpu = gpus[0] if gpus else None
     _memory_figures(reading)
+    machine = lx.MACHINE.search(_masked(reading)) if reading.gpu is None else None
+    if machine is not None:  # a machine the catalog lacks: an unknown GPU, never a budget of its whole memory
+        reading.gpu, reading.gpus = machine.group(), (machine.group(),)
+        reading.taken.append(machine.span())
     if reading.gpu is None:
         _budget(reading, idx)
 
@@ -145,6 +149,8 @@ def _variant(reading: _Reading, item: Found, idx: Index) -> str:
     elif before:
         memory, span = float(before.group(1)), (item.start - len(before.group()), item.start)
     else:
+        if idx.has_variants(gpu) and not re.search(r"\d\s?gb", item.text):  # "a 4060 Ti": the 8 GB one, said
+            reading.readings.append(Reading(typed=item.text, id=gpu.id))
         return gpu.id
     reading.taken.append(span)
     sibling = idx.sibling(gpu, memory)
@@ -197,6 +203,9 @@ def _budget(reading: _Reading, idx: Index) -> None:
         if mac is not None:
             reading.gpu, reading.gpus = mac.id, (mac.id,)
             return
+    if lx.UNIFIED.search(reading.folded):  # shared with the system: the GPU may use only part of it
+        reading.oddities.append(Oddity(kind="unified_budget", typed=match.group(), value=size))
+        return
     reading.vram_gib = size
 
 

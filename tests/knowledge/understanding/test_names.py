@@ -173,3 +173,61 @@ def test_a_bare_size_takes_a_current_model_and_says_which(question: str, model: 
     answer = ask(question)
     assert answer.model is not None and answer.model.id == model
     assert answer.model.name in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can an rtx 4060 super run llama 3 8b",  # sold as 4060, 4060 Ti, 4070 Super: no 4060 Super
+        "¿puede una rtx 4060 super correr llama 3 8b?",
+    ],
+)
+def test_a_card_variant_that_does_not_exist_is_unknown(question: str) -> None:
+    """ "RTX 4060 Super" is not answered as the RTX 4060: an unknown card, with the real ones close to it."""
+    answer = ask(question)
+    if answer.error is None:
+        assert answer.gpu is not None and "super" in answer.gpu.name.lower()
+        return
+    assert answer.error == "unknown_gpu" and "rtx 4060 super" in answer.title and "RTX 4060" in answer.title
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can a Ryzen AI Max+ 395 with 128GB run llama 3 70b",
+        "¿puede un DGX Spark correr llama 3 70b?",
+        "can a jetson agx orin 64gb run llama 3 8b",
+    ],
+)
+def test_a_machine_the_catalog_lacks_is_never_a_bare_budget(question: str) -> None:
+    """A unified-memory machine not in the catalog is an unknown machine, never "128 GiB of VRAM"."""
+    answer = ask(question)
+    assert answer.gpu is None or answer.gpu.id is not None, answer.text  # never the bare-budget stand-in
+    if answer.error is not None:
+        assert answer.error == "unknown_gpu"
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("I have 128 GB of unified memory, can I run llama 3 70b?", "en"),
+        ("tengo 128 GB de memoria unificada, ¿puedo correr llama 3 70b?", "es"),
+    ],
+)
+def test_unified_memory_alone_is_questioned(question: str, language: str) -> None:
+    """128 GB of unified memory is not 128 GiB of VRAM: the answer asks for the machine, in the user's language."""
+    answer = ask(question)
+    assert answer.error == "invalid_query" and answer.memory is None and answer.language == language
+    assert "128" in answer.title and ("Mac Studio" in answer.title)
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("can a 4060 ti run llama 3 8b", 'Taking "4060 ti" as GeForce RTX 4060 Ti 8GB.'),
+        ("¿puede una 4060 ti correr llama 3 8b?", 'Entiendo "4060 ti" como GeForce RTX 4060 Ti 8GB.'),
+    ],
+)
+def test_a_card_sold_in_several_sizes_says_which_it_took(question: str, note: str) -> None:
+    """With no memory given, the answer says which variant of the card it answered for."""
+    assert note in ask(question).text

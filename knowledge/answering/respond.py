@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from knowledge.answer_model import Answer, GpuRef, Intent, ModelRef, Query, Reading
+from knowledge.answer_model import Answer, GpuRef, Intent, ModelRef, Query, Reading, ResolvedQuery, Settings
 from knowledge.answering.assumptions import assumption_summary
 from knowledge.answering.catalog_info import compare, gpu_info, help_answer, model_info, nonsense, unknown, unknown_name
 from knowledge.answering.links import gpu_url, home_url, model_url
@@ -23,6 +23,7 @@ from knowledge.answering.situation import Draft, Situation
 from knowledge.answering.wording import BUDGET_ID, is_budget, memory_view
 from knowledge.errors import InvalidQuery, UnknownGpu, UnknownModel
 from knowledge.estimator.catalog import Catalog, Gpu, Model, load_catalog
+from knowledge.estimator.job import Job
 from knowledge.i18n import Language, gib, number, t
 from knowledge.understanding.entities import closest_gpus, index, representative
 from knowledge.understanding.mentions import find_model
@@ -46,6 +47,15 @@ _HANDLERS: dict[Intent, Callable[[Situation], Draft]] = {
 _ABOUT_A_JOB: frozenset[Intent] = frozenset(
     {"fit", "requirements", "recommend_gpu", "recommend_model", "speed", "model_info"}
 )
+# Settings that do not apply to a task: reported only when the question gave them.
+_TRAINING_ONLY = ("optimizer", "lora_rank", "checkpointing", "training_tokens")
+_NOT_APPLICABLE: dict[str, tuple[str, ...]] = {
+    "inference": _TRAINING_ONLY,
+    "full_finetune": ("lora_rank", "kv_precision"),
+    "pretrain": ("lora_rank", "kv_precision"),
+    "lora": ("kv_precision",),
+    "qlora": ("kv_precision",),
+}
 # What an intent needs before it can be answered; without it the question is answered as another intent.
 _NEEDS_MODEL: frozenset[Intent] = frozenset({"fit", "requirements", "model_info", "speed"})
 
@@ -172,16 +182,7 @@ def _context_caveat(sit: Situation) -> list[str]:
 
 def budget_gpu(vram_gib: float, lang: Language) -> Gpu:
     """A stand-in GPU for a bare memory budget ("8GB of VRAM"): only its memory matters."""
-    return Gpu(
-        id=BUDGET_ID,
-        name=t(lang, "label.budget", vram=gib(vram_gib, lang)),
-        vendor="nvidia",
-        segment="consumer",
-        memory_gib=vram_gib,
-        memory_bandwidth_gb_s=1,
-        fp16_tensor_tflops=1,
-        source="the question",
-    )
+    return Gpu.stand_in(BUDGET_ID, t(lang, "label.budget", vram=gib(vram_gib, lang)), vram_gib)
 
 
 def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:
@@ -202,7 +203,8 @@ def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:
     if intent in _ABOUT_A_JOB:
         draft.lines[:0] = _context_caveat(sit)
     draft.lines[:0] = _readings(sit)
-    text = _text(lang, draft, assumptions, url)
+    lines = _fitting_lines(lang, draft, assumptions, url)
+    text = "\n".join([draft.title, *lines, *_tail(lang, assumptions, url)])[:MAX_TEXT]
     job = result.job if result is not None and intent in _ABOUT_A_JOB else None
     return Answer(
         question=query.text,
@@ -223,9 +225,31 @@ def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:
         recommendations=tuple(draft.recommendations),
         url=url,
         title=draft.title,
+        lines=lines,
         text=text,
         fields=tuple(draft.fields),
         assumptions=assumptions,
+        query=_resolved(query, job, model, gpu, count),
+    )
+
+
+def _resolved(query: Query, job: Job | None, model: Model | None, gpu: Gpu | None, count: int) -> ResolvedQuery:
+    """The query as answered: catalog ids, and every setting at the value the estimate used."""
+    asked = query.settings().asked()
+    used = dict(asked)
+    if job is not None:
+        used |= {name: getattr(job, name) for name in Settings.names() if getattr(job, name, None) is not None}
+        for name in _NOT_APPLICABLE.get(job.task, ()):
+            if name not in asked:
+                used.pop(name, None)
+    budget = gpu is not None and is_budget(gpu)
+    return ResolvedQuery(
+        model_id=model.id if model is not None else None,
+        gpu_id=gpu.id if gpu is not None and not budget else None,
+        gpus=count,
+        vram_gib=gpu.memory_gib if gpu is not None and budget else None,
+        defaults=tuple(name for name in used if name not in asked),
+        **used,
     )
 
 
@@ -245,18 +269,19 @@ def _basis(intent: Intent) -> str:
     return intent if intent in ("gpu_info", "help", "unknown") else "catalog"
 
 
-def _text(lang: Language, draft: Draft, assumptions: str, url: str) -> str:
-    """The answer as one chat message: the title, the detail lines, the assumptions and the link."""
-    tail = []
-    if assumptions:
-        tail.append(t(lang, "line.assumptions", assumptions=assumptions))
-    tail.append(t(lang, "line.link", url=url))
+def _tail(lang: Language, assumptions: str, url: str) -> list[str]:
+    """The message's last lines: the assumptions and the link."""
+    tail = [t(lang, "line.assumptions", assumptions=assumptions)] if assumptions else []
+    return [*tail, t(lang, "line.link", url=url)]
+
+
+def _fitting_lines(lang: Language, draft: Draft, assumptions: str, url: str) -> tuple[str, ...]:
+    """The draft's detail lines, the last ones dropped until the whole message fits one chat message."""
+    fixed = len(draft.title) + sum(len(line) + 1 for line in _tail(lang, assumptions, url))
     lines = list(draft.lines)
-    while True:
-        text = "\n".join([draft.title, *lines, *tail])
-        if len(text) <= MAX_TEXT or not lines:
-            return text[:MAX_TEXT]
+    while lines and fixed + sum(len(line) + 1 for line in lines) > MAX_TEXT:
         lines.pop()
+    return tuple(lines)
 
 
 def _error(query: Query, kind: ErrorKind, message: str) -> Answer:

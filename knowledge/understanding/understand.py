@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from knowledge.answer_model import Answer, Intent, Oddity, Query, Reading, RuntimeName
+from knowledge.answer_model import Answer, Intent, Oddity, Query, Reading, Settings
 from knowledge.estimator.catalog import Catalog, Gpu, load_catalog
-from knowledge.estimator.job import Optimizer, Task
 from knowledge.i18n import Language
 from knowledge.understanding import lexicon as lx
 from knowledge.understanding import quantities as qty
@@ -49,15 +48,7 @@ class _Reading:
     gpus: tuple[str, ...] = ()
     gpu_count: int | None = None
     vram_gib: float | None = None
-    task: Task | None = None
-    precision: str | None = None
-    context_tokens: int | None = None
-    batch: int | None = None
-    runtime: RuntimeName | None = None
-    optimizer: Optimizer | None = None
-    training_tokens: int | None = None
-    kv_precision: str | None = None
-    lora_targets: tuple[str, ...] | None = None
+    asked: Settings = field(default_factory=Settings)  # the job's settings this question gives
     size_typed: str = ""  # a bare size as typed ("70b")
     readings: list[Reading] = field(default_factory=list)
     oddities: list[Oddity] = field(default_factory=list)
@@ -240,30 +231,30 @@ def _settings(reading: _Reading) -> None:
     folded = reading.folded
     for task, pattern in lx.TASK_WORDS:
         if pattern.search(folded):
-            reading.task = task
+            reading.asked.task = task
             break
-    reading.runtime = settings.runtime(folded)
-    kv = settings.kv_precision(folded, reading.runtime)
+    reading.asked.runtime = settings.runtime(folded)
+    kv = settings.kv_precision(folded, reading.asked.runtime)
     if kv is not None:  # "a q8_0 KV cache" sets the cache, not the weights
-        reading.kv_precision, (start, end) = kv
+        reading.asked.kv_precision, (start, end) = kv
         reading.taken.append((start, end))
         folded = folded[:start] + " " * (end - start) + folded[end:]
-    reading.precision = settings.weight_precision(folded)
-    if reading.precision in ("gptq", "nf4") and reading.task in ("lora", "qlora", "full_finetune"):
-        reading.task, reading.precision = "qlora", None  # "fine-tune in 4-bit" is QLoRA, on its default NF4
-    reading.lora_targets = settings.lora_targets(folded)
-    if reading.lora_targets is not None and reading.task not in ("lora", "qlora"):
-        reading.task = "lora"  # "LoRA on q,v" is a LoRA fine-tune
+    reading.asked.precision = settings.weight_precision(folded)
+    if reading.asked.precision in ("gptq", "nf4") and reading.asked.task in ("lora", "qlora", "full_finetune"):
+        reading.asked.task, reading.asked.precision = "qlora", None  # "fine-tune in 4-bit" is QLoRA, on its default NF4
+    reading.asked.lora_targets = settings.lora_targets(folded)
+    if reading.asked.lora_targets is not None and reading.asked.task not in ("lora", "qlora"):
+        reading.asked.task = "lora"  # "LoRA on q,v" is a LoRA fine-tune
     for optimizer, pattern in lx.OPTIMIZER_WORDS:
         if pattern.search(folded):
-            reading.optimizer = optimizer  # type: ignore[assignment]  # the table holds Optimizer names
+            reading.asked.optimizer = optimizer  # type: ignore[assignment]  # the table holds Optimizer names
             break
     for context in lx.CONTEXT.finditer(_masked(reading)):  # masked: "4090 context" is a GPU, not a length
         number, scale = (context.group(1), context.group(2)) if context.group(1) else context.group(3, 4)
         start = context.start(1) if context.group(1) else context.start(3)
         tokens = _scaled(number, scale or "", binary=True)
         if tokens is not None and not reading.odd("context", int(tokens), start, context.end()):
-            reading.context_tokens = int(tokens)
+            reading.asked.context_tokens = int(tokens)
         reading.taken.append((context.start(), context.end()))
         break
     batch = lx.BATCH.search(folded)
@@ -271,12 +262,12 @@ def _settings(reading: _Reading) -> None:
         value = int(batch.group(1) or batch.group(2))
         start = batch.start(1) if batch.group(1) else batch.start(2)
         if not reading.odd("batch", value, start, batch.end()):
-            reading.batch = value
+            reading.asked.batch = value
     for match in lx.TRAIN_TOKENS.finditer(_masked(reading)):
         tokens = _scaled(match.group(1), match.group(2) or "")
         if tokens is not None and tokens >= 1e6:
             if not reading.odd("tokens", tokens, match.start(), match.end()):
-                reading.training_tokens = int(tokens)
+                reading.asked.training_tokens = int(tokens)
             break
 
 
@@ -316,10 +307,10 @@ def _intent(reading: _Reading, found: list[Found]) -> tuple[Intent, bool]:
     if has_model and has_hardware:
         return "fit", bool(lx.FIT.search(text))
     if has_model:
-        if lx.FIT.search(text) or lx.MEMORY_WORDS.search(text) or reading.task or reading.precision:
+        if lx.FIT.search(text) or lx.MEMORY_WORDS.search(text) or reading.asked.task or reading.asked.precision:
             return "requirements", bool(lx.FIT.search(text))
         return "model_info", False
-    if reading.vram_gib is not None and (lx.FIT.search(text) or reading.task is not None):
+    if reading.vram_gib is not None and (lx.FIT.search(text) or reading.asked.task is not None):
         return "recommend_model", False
     return "unknown", False
 
@@ -337,19 +328,17 @@ def _how_many_gpus(text: str, found: list[Found]) -> bool:
 def _as_query(previous: Query | Answer) -> Query:
     if isinstance(previous, Query):
         return previous
-    gpu = previous.gpu
-    counted = previous.intent == "recommend_gpu"  # there gpu.count is the answer, not what was asked
+    resolved = previous.query
+    counted = previous.intent == "recommend_gpu"  # there the GPU count is the answer, not what was asked
     return Query(
         text=previous.question,
         language=previous.language,
         intent=previous.intent,
-        model=previous.model.id if previous.model else None,
-        gpu=gpu.id if gpu and gpu.id else None,
-        gpu_count=gpu.count if gpu and gpu.count > 1 and not counted else None,
-        vram_gib=gpu.vram_gib if gpu and gpu.id is None else None,
-        task=previous.task,
-        precision=previous.precision,
-        context_tokens=previous.context_tokens,
+        model=resolved.model_id,
+        gpu=resolved.gpu_id,
+        gpu_count=resolved.gpus if resolved.gpus > 1 and not counted else None,
+        vram_gib=resolved.vram_gib,
+        **resolved.asked_settings().asked(),
     )
 
 
@@ -366,11 +355,11 @@ def _is_follow_up(reading: _Reading, before: Query) -> bool:
         for value in (
             reading.gpu,
             reading.vram_gib,
-            reading.task,
-            reading.precision,
-            reading.context_tokens,
-            reading.batch,
-            reading.training_tokens,
+            reading.asked.task,
+            reading.asked.precision,
+            reading.asked.context_tokens,
+            reading.asked.batch,
+            reading.asked.training_tokens,
             reading.model,
             reading.model_size_b,
         )
@@ -397,7 +386,6 @@ def _merge(text: str, reading: _Reading, before: Query, catalog: Catalog) -> Que
     _family_size(reading, before, catalog)
     new_model = reading.model is not None or reading.model_size_b is not None
     new_hardware = reading.gpu is not None or reading.vram_gib is not None
-    new_task = reading.task is not None and reading.task != before.task
     merged = _Reading(
         folded=reading.folded,
         language=reading.language or before.language,
@@ -410,15 +398,7 @@ def _merge(text: str, reading: _Reading, before: Query, catalog: Catalog) -> Que
         gpus=reading.gpus if new_hardware else before.gpus,
         gpu_count=reading.gpu_count if new_hardware or reading.gpu_count else before.gpu_count,
         vram_gib=reading.vram_gib if new_hardware else before.vram_gib,
-        task=reading.task or before.task,
-        precision=reading.precision or (None if new_task else before.precision),
-        context_tokens=reading.context_tokens or before.context_tokens,
-        batch=reading.batch or before.batch,
-        runtime=reading.runtime or before.runtime,
-        optimizer=reading.optimizer or before.optimizer,
-        training_tokens=reading.training_tokens or before.training_tokens,
-        kv_precision=reading.kv_precision or before.kv_precision,
-        lora_targets=reading.lora_targets or before.lora_targets,
+        asked=Settings(**reading.asked.keep(before.settings())),
         readings=reading.readings,
         oddities=reading.oddities,
     )
@@ -445,15 +425,7 @@ def _finish(text: str, reading: _Reading, language: Language) -> Query:
         gpus=reading.gpus,
         gpu_count=reading.gpu_count,
         vram_gib=reading.vram_gib,
-        task=reading.task,
-        precision=reading.precision,
-        context_tokens=reading.context_tokens,
-        batch=reading.batch,
-        runtime=reading.runtime,
-        optimizer=reading.optimizer,
-        training_tokens=reading.training_tokens,
-        kv_precision=reading.kv_precision,
-        lora_targets=reading.lora_targets,
+        **reading.asked.asked(),
         readings=tuple(reading.readings),
         oddities=tuple(reading.oddities),
     )

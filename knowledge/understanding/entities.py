@@ -131,6 +131,16 @@ class Index:
         """Whether the card is sold with more than one memory size (RTX 4060 Ti 8GB and 16GB)."""
         return len(self._siblings.get(_MEMORY_SUFFIX.sub("", gpu.name).strip().lower(), ())) > 1
 
+    @staticmethod
+    def names_memory(gpu: Gpu, typed: str) -> bool:
+        """Whether the words typed give the card's memory ("4060 ti de 16", "a100 80gb")."""
+        sold = _MEMORY_SUFFIX.search(gpu.name)
+        if sold is None:
+            return False
+        memory = _DIGITS.search(sold.group())
+        words = tokenize(typed)[1:]
+        return memory is not None and any(w.text in (memory.group(), memory.group() + "gb") for w in words)
+
     def sibling(self, gpu: Gpu, memory_gib: float) -> Gpu | None:
         """The same card sold with ``memory_gib`` ("RTX 3060" → "RTX 3060 12GB"), if the catalog has it."""
         base = _MEMORY_SUFFIX.sub("", gpu.name).strip().lower()

@@ -140,7 +140,7 @@ def _variant(reading: _Reading, item: Found, idx: Index) -> str:
     elif before:
         memory, span = float(before.group(1)), (item.start - len(before.group()), item.start)
     else:
-        if idx.has_variants(gpu) and not re.search(r"\d\s?gb", item.text):  # "a 4060 Ti": the 8 GB one, said
+        if idx.has_variants(gpu) and not idx.names_memory(gpu, item.text):  # "a 4060 Ti": the 8 GB one, said
             reading.readings.append(Reading(typed=item.text, id=gpu.id))
         return gpu.id
     reading.taken.append(span)

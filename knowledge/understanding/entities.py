@@ -336,6 +336,8 @@ CURRENT_FAMILIES: tuple[str, ...] = (
     "codellama", "starcoder",
 )  # fmt: skip
 _SIZE_TOLERANCE = 0.15  # "a 7B" is any model within 15 % of 7 billion parameters
+# Words of a specialised model: it stands for no bare size ("a 7B" is not Qwen2.5-Coder 7B).
+_SPECIALISED = frozenset({"coder", "code", "codellama", "starcoder", "vision", "vl", "distill", "math", "guard"})
 
 
 _SOLD_AS: dict[str, frozenset[str]] = {}  # model id → the sizes it is sold as ("8b"), computed once
@@ -356,24 +358,42 @@ def representative(catalog: Catalog, size_b: float, among: Iterable[Model] | Non
     """The model that stands for "a 7B", "un modelo de 13B" or "the 70B" (``among``: the family under discussion).
 
     Among models sold as that size or within 15 % of it: the entry the catalog marks as the default of its size
-    (``size_default``) if any; else models sold as that size ("8B" in the name) first, then the current
-    families (:data:`CURRENT_FAMILIES`), dense before mixture-of-experts, then the closest size.
+    (``size_default``) if any; else models sold as that size ("8B" in the name) first, then the newest (by the
+    ``released`` date once entries have one, by :data:`CURRENT_FAMILIES` until then), dense before
+    mixture-of-experts, then the closest size. Specialised models (coder, vision, distills) come only when no
+    general model has that size.
     """
     if size_b <= 0:
         return None
     pool = catalog.models if among is None else tuple(among)
     candidates = [m for m in pool if _nominal(m, size_b) or abs(m.params_b - size_b) / size_b <= _SIZE_TOLERANCE]
+    general = [m for m in candidates if not _specialised(m)]  # a coder or vision model stands for no bare size
+    candidates = general or candidates
     if not candidates:
         return None
     marked = [m for m in candidates if getattr(m, "size_default", False) and _nominal(m, size_b)]
     if marked:
         return marked[0]
+    generation = _generations(candidates)
 
     def rank(model: Model) -> tuple[bool, int, bool, float]:
-        family = CURRENT_FAMILIES.index(model.family) if model.family in CURRENT_FAMILIES else len(CURRENT_FAMILIES)
-        return not _nominal(model, size_b), family, model.is_moe, abs(model.params_b - size_b)
+        return not _nominal(model, size_b), generation[model.id], model.is_moe, abs(model.params_b - size_b)
 
     return min(candidates, key=rank)
+
+
+def _specialised(model: Model) -> bool:
+    return any(t.text in _SPECIALISED for t in tokenize(fold_name(model.name)))
+
+
+def _generations(models: list[Model]) -> dict[str, int]:
+    """Newest first: by the catalog's ``released`` date where entries have one, else by :data:`CURRENT_FAMILIES`."""
+    released = {m.id: str(getattr(m, "released", None) or "") for m in models}
+    if any(released.values()):
+        order = sorted(models, key=lambda m: released[m.id], reverse=True)
+        return {m.id: position for position, m in enumerate(order)}
+    last = len(CURRENT_FAMILIES)
+    return {m.id: CURRENT_FAMILIES.index(m.family) if m.family in CURRENT_FAMILIES else last for m in models}
 
 
 _GENERIC_GPU_WORDS = frozenset({"nvidia", "geforce", "amd", "radeon", "intel", "apple", "gb", "the"})

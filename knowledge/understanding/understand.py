@@ -184,7 +184,11 @@ def _budget(reading: _Reading, idx: Index) -> None:
     sizes = [(m, qty.number(m.group(1))) for m in lx.MEMORY.finditer(_masked(reading))]
     tb = [(m, qty.number(m.group(1))) for m in lx.TB_MEMORY.finditer(_masked(reading))]
     sizes += [(m, size * 1024 if size is not None else None) for m, size in tb]
-    usable = [(m, size) for m, size in sizes if size is not None and 0 < size <= qty.MAX_MEMORY_GIB]
+    usable = [
+        (m, size)
+        for m, size in sizes
+        if size is not None and 0 < size <= qty.MAX_MEMORY_GIB and not qty.negative(reading.folded, m.start())
+    ]
     if not usable:
         return
     match, size = usable[0]

@@ -22,7 +22,10 @@ def test_both_languages_name_the_same_terms() -> None:
     ("name", "expected"),
     [
         (lambda lang: task_name("qlora", lang), {"en": "QLoRA fine-tuning", "es": "ajuste fino con QLoRA"}),
-        (lambda lang: precision_name("nf4_dq", lang), {"en": "NF4 + double quantization", "es": "NF4 + doble cuantización"}),
+        (
+            lambda lang: precision_name("nf4_dq", lang),
+            {"en": "NF4 + double quantization", "es": "NF4 + doble cuantización"},
+        ),
         (lambda lang: precision_name("q4_k_m", lang), {"en": "Q4_K_M", "es": "Q4_K_M"}),
         (lambda lang: component_name("kv_cache", lang), {"en": "KV cache", "es": "Caché KV"}),
     ],

@@ -323,7 +323,7 @@ def _by_family_and_size(span: list[Token], idx: Index) -> str | None:
     sizes = [float(m.group(1)) for t in span if (m := _SIZE_WORD.fullmatch(t.text))]
     if not models or not sizes or sizes[-1] <= 0:
         return None  # no size, or one that means nothing ("llama 0b": refused by the answer)
-    chosen = representative(idx.catalog, sizes[-1], among=models)
+    chosen = representative(idx.catalog, sizes[-1], among=tuple(m.id for m in models))
     return chosen.id if chosen is not None else None
 
 
@@ -354,8 +354,10 @@ def _nominal(model: Model, size_b: float) -> bool:
     return f"{size_b:g}b" in sold
 
 
-def representative(catalog: Catalog, size_b: float, among: Iterable[Model] | None = None) -> Model | None:
-    """The model that stands for "a 7B", "un modelo de 13B" or "the 70B" (``among``: the family under discussion).
+@functools.lru_cache(maxsize=1024)
+def representative(catalog: Catalog, size_b: float, among: tuple[str, ...] | None = None) -> Model | None:
+    """The model that stands for "a 7B", "un modelo de 13B" or "the 70B" (``among``: the ids of the family under
+    discussion).
 
     Among models sold as that size or within 15 % of it: the entry the catalog marks as the default of its size
     (``size_default``) if any; else models sold as that size ("8B" in the name) first, then the newest (by the
@@ -365,7 +367,7 @@ def representative(catalog: Catalog, size_b: float, among: Iterable[Model] | Non
     """
     if size_b <= 0:
         return None
-    pool = catalog.models if among is None else tuple(among)
+    pool = catalog.models if among is None else tuple(catalog.model(model_id) for model_id in among)
     candidates = [m for m in pool if _nominal(m, size_b) or abs(m.params_b - size_b) / size_b <= _SIZE_TOLERANCE]
     general = [m for m in candidates if not _specialised(m)]  # a coder or vision model stands for no bare size
     candidates = general or candidates
@@ -399,20 +401,29 @@ def _generations(models: list[Model]) -> dict[str, int]:
 _GENERIC_GPU_WORDS = frozenset({"nvidia", "geforce", "amd", "radeon", "intel", "apple", "gb", "the"})
 
 
+@functools.lru_cache(maxsize=4)
+def _gpu_vocabularies(idx: Index) -> tuple[tuple[Gpu, frozenset[str], str, str], ...]:
+    """Each GPU with the words of its names, its folded name and its model number, computed once."""
+    table = []
+    for gpu in idx.catalog.gpus:
+        vocabulary = frozenset(t.text for name in (gpu.name, *gpu.aliases) for t in tokenize(fold_name(name)))
+        folded = fold_name(gpu.name)
+        table.append((gpu, vocabulary, folded, "".join(_DIGITS.findall(folded))))
+    return tuple(table)
+
+
 @functools.lru_cache(maxsize=1024)
 def closest_gpus(typed: str, idx: Index, limit: int = 3) -> tuple[str, ...]:
     """Display names of the GPUs closest to an unknown one: most words in common, the closest model number, then
-    the closest spelling;
-    none when no word is shared ("dgx spark" is like no card in the catalog: naming one would mislead)."""
-    words = {t.text for t in tokenize(fold_name(typed))} - _GENERIC_GPU_WORDS
+    the closest spelling; none when no word is shared ("dgx spark" is like no card in the catalog: naming one would
+    mislead)."""
     folded = fold_name(typed)
+    words = {t.text for t in tokenize(folded)} - _GENERIC_GPU_WORDS
     digits = "".join(_DIGITS.findall(folded))
     ranked: list[tuple[int, float, float, str]] = []
-    for gpu in idx.catalog.gpus:
-        names = (gpu.name, *gpu.aliases)
-        vocabulary = {t.text for name in names for t in tokenize(fold_name(name))}
+    for gpu, vocabulary, name, number in _gpu_vocabularies(idx):
         shared = len(words & vocabulary)
         if shared:
-            number = fuzz.ratio(digits, "".join(_DIGITS.findall(fold_name(gpu.name)))) if digits else 0.0
-            ranked.append((shared, number, fuzz.WRatio(folded, fold_name(gpu.name)), gpu.name))
+            close = fuzz.ratio(digits, number) if digits else 0.0
+            ranked.append((shared, close, fuzz.WRatio(folded, name), gpu.name))
     return tuple(name for *_, name in sorted(ranked, reverse=True)[:limit])

@@ -379,7 +379,7 @@ def _family_size(reading: _Reading, before: Query, catalog: Catalog) -> None:
     previous, _ = resolve_model(before.model, idx)
     if previous is None:
         return
-    family = [m for m in catalog.models if m.family == previous.family]
+    family = tuple(m.id for m in catalog.models if m.family == previous.family)
     chosen = representative(catalog, reading.model_size_b, among=family)
     if chosen is not None:
         reading.model, reading.models, reading.model_size_b = chosen.id, (chosen.id,), None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge import Answer, ask
+from knowledge import Answer, ask, load_catalog
 from knowledge.understanding.understand import understand
 
 # question, the words the right model's name must hold, its size in billions of parameters
@@ -154,24 +154,26 @@ def test_a_bare_size_in_a_follow_up_stays_in_the_family(first: str, follow_up: s
     assert "Llama 3.1 70B" in answer.text.split("\n")[1]
 
 
-# Bare sizes, by the documented rule (entities.CURRENT_FAMILIES): a model sold as that size, newest family first.
-# Hand-picked from the catalog's release dates: Qwen2.5 7B (2024-09) is the newest "7B"; Llama 3.3 70B (2024-12)
-# the newest "70B"; Qwen3 8B (2025-04) the newest "8B"; Llama 2 13B (2023-07) the only general "13B".
+# Bare sizes: the entry the catalog marks ``size_default: true`` for that size wins; without one, the documented
+# rule (entities.CURRENT_FAMILIES) takes a model sold as that size, newest family first. Hand-picked from the
+# release dates: Qwen2.5 7B (2024-09) is the newest "7B"; Llama 3.3 70B (2024-12) the newest "70B"; Qwen3 8B
+# (2025-04) the newest "8B"; Llama 2 13B (2023-07) the only general "13B".
 @pytest.mark.parametrize(
-    ("question", "model"),
+    ("question", "size", "model"),
     [
-        ("can a 4090 run a 7B", "qwen2.5-7b"),
-        ("¿puede una 4090 correr un modelo de 7B?", "qwen2.5-7b"),
-        ("how much vram for a 70b model", "llama-3.3-70b"),
-        ("¿cuánta VRAM necesita un modelo de 70B?", "llama-3.3-70b"),
-        ("can a 4060 run an 8B", "qwen3-8b"),
-        ("¿Cuánta VRAM necesito para entrenar un modelo de 13B?", "llama-2-13b"),
+        ("can a 4090 run a 7B", "7b", "qwen2.5-7b"),
+        ("¿puede una 4090 correr un modelo de 7B?", "7b", "qwen2.5-7b"),
+        ("how much vram for a 70b model", "70b", "llama-3.3-70b"),
+        ("¿cuánta VRAM necesita un modelo de 70B?", "70b", "llama-3.3-70b"),
+        ("can a 4060 run an 8B", "8b", "qwen3-8b"),
+        ("¿Cuánta VRAM necesito para entrenar un modelo de 13B?", "13b", "llama-2-13b"),
     ],
 )
-def test_a_bare_size_takes_a_current_model_and_says_which(question: str, model: str) -> None:
-    """ "A 7B" is a current 7B model (never LLaMA 1 or Llama 2 when a newer one exists), named in the answer."""
+def test_a_bare_size_takes_a_current_model_and_says_which(question: str, size: str, model: str) -> None:
+    """ "A 7B" is the catalog's model of that size (never LLaMA 1 or Llama 2 when a newer one exists), named."""
+    marked = [m.id for m in load_catalog().models if getattr(m, "size_default", False) and size in m.id.split("-")]
     answer = ask(question)
-    assert answer.model is not None and answer.model.id == model
+    assert answer.model is not None and answer.model.id == (marked[0] if marked else model)
     assert answer.model.name in answer.text
 
 

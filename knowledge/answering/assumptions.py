@@ -10,6 +10,10 @@ from knowledge.i18n import LOCALES, Language, Messages, number
 
 # The assumptions worth a place in a chat answer's one-line summary, in order.
 _SHORT = (
+    "assume.hub",
+    "assume.hub_differs",
+    "assume.hub_config",
+    "assume.gguf_file",
     "assume.inference",
     "assume.training",
     "assume.mixed",

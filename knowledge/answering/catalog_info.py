@@ -235,11 +235,14 @@ def unknown(sit: Situation) -> Draft:
 
 
 def unknown_name(lang: Language, error: UnknownModel | UnknownGpu) -> str:
-    """ "I don't know the model "llama 9 70b". Did you mean Llama 3 70B or Llama 2 70B?"."""
+    """ "I don't know the model "llama 9 70b". Did you mean Llama 3 70B or Llama 2 70B? If it is on the Hugging
+    Face Hub, ask with its id"."""
     kind = "model" if isinstance(error, UnknownModel) else "gpu"
     message = t(lang, f"error.unknown_{kind}", name=error.name)
     if error.suggestions:
         message += " " + t(lang, "error.did_you_mean", suggestions=joined(lang, list(error.suggestions)))
+    if kind == "model" and "/" not in error.name:  # a name, not a repo: the Hub may have it
+        message += " " + t(lang, "error.hub_offer")
     return message
 
 

@@ -19,6 +19,7 @@ from knowledge.understanding import lexicon as lx
 from knowledge.understanding import quantities as qty
 from knowledge.understanding import settings
 from knowledge.understanding.entities import Found, Index, find, index, representative, split_multipliers, tokenize
+from knowledge.understanding.hub_refs import find_hub_reference
 from knowledge.understanding.mentions import resolve_model, settle
 
 MAX_CHARS = 1000  # what is read of a question; a chat question is far shorter
@@ -75,6 +76,9 @@ def understand(text: str, previous: Query | Answer | None = None, catalog: Catal
 def read(text: str, catalog: Catalog) -> _Reading:
     """Everything one question says on its own."""
     raw = qty.superscripts(text[:MAX_CHARS])
+    hub = find_hub_reference(raw)
+    if hub is not None:  # a Hub repo names its model exactly: no catalog name or size is read inside it
+        raw = raw[: hub.start] + " " * (hub.end - hub.start) + raw[hub.end :]
     folded = split_multipliers(qty.expand(lx.fold(raw)))
     idx = index(catalog)
     tokens = tokenize(folded)
@@ -85,6 +89,11 @@ def read(text: str, catalog: Catalog) -> _Reading:
     reading.readings = [Reading(typed=s.found.text, id=s.found.id) for s in settled if s.loose and s.found.id]
     _hardware(reading, found, idx)
     _models(reading, found, idx)
+    if hub is not None:
+        known = catalog.find_repo(hub.repo)  # a catalog model read from that repo, else the repo itself
+        reading.model = known.id if known is not None else hub.repo
+        reading.models = (reading.model, *(m for m in reading.models if m != reading.model))
+        reading.model_size_b = None
     _settings(reading)
     reading.intent, reading.explicit_intent = _intent(reading, found)
     return reading

@@ -24,7 +24,7 @@ _VOCABULARY = (  # question words in both languages, names, settings and numbers
     "13b 70b 32k 8k what about y and how fast cuanto tarda mac m2 ultra 192gb rtx llama 3.1 8b qwen3 "
     "mistral large 2 phi-4-mini llama-3.1-8b rtx-4090 3060 4090 a100 h100 quen 2.5 14b "
     "deepseek-r1-distill-qwen-32b gpt-oss-20b 0b 0 -5 -5gb 10^9 2^20 1e6 1e30 10⁹ 99999 0.001 10m "
-    "10,000,000 million -2 00 1,5 2.5"
+    "10,000,000 million -2 00 1,5 2.5 someorg/Model-7B https://huggingface.co/org/x"
 )
 WORDS = _VOCABULARY.split()
 

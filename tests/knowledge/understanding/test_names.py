@@ -61,12 +61,14 @@ def test_a_model_not_in_the_catalog_is_never_answered_as_another(
     ],
 )
 def test_the_unknown_answer_names_the_model_as_typed_and_close_ones(question: str, typed: str, language: str) -> None:
-    """The unknown answer quotes the whole name, in the question's language, with close known models."""
+    """The unknown answer quotes the whole name, in the question's language, with close known models, and offers
+    the Hub lookup by its id."""
     answer = ask(question)
     if answer.error != "unknown_model":
         pytest.skip("the catalog now has this model")
     assert typed in answer.text and answer.language == language
     assert ("Did you mean" if language == "en" else "¿Quisiste decir") in answer.text
+    assert "Hugging Face Hub" in answer.text and ("(org/name)" if language == "en" else "(org/nombre)") in answer.text
 
 
 def test_gpt_oss_20b_is_not_the_model_20b() -> None:

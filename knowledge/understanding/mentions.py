@@ -108,13 +108,27 @@ def _name_word(word: str, has_size: bool, after_distill: bool, idx: Index) -> bo
     return after_distill and word in idx.models.anchors  # "deepseek r1 distill llama 70b"
 
 
+_CONTEXT_WORDS = frozenset({"context", "contexto", "ctx", "tokens", "token", "window", "ventana", "de", "of"})
+
+
+def _context_tag(tokens: list[Token], at: int) -> bool:
+    """ "phi 3 mini 128k": a context variant in the name, unless a context length follows ("32k context")."""
+    if not re.fullmatch(r"\d+k", tokens[at].text):
+        return False
+    return at + 1 >= len(tokens) or tokens[at + 1].text not in _CONTEXT_WORDS
+
+
 def _joined(folded: str, left: Token, right: Token) -> bool:
     gap = folded[left.end : right.start]
     return gap == "" or gap in _JOINERS
 
 
-def _span(tokens: list[Token], folded: str, first: int, last: int, gpu: list[bool], idx: Index) -> tuple[int, int]:
+def _span(tokens: list[Token], folded: str, item: Found, gpu: list[bool], idx: Index) -> tuple[int, int]:
     """The tokens a model's name runs over, from the ones it was found at."""
+    first, last = item.first, item.last
+    # A family told apart by context length ("Phi-3 mini 4k" and "128k") reads "128k" as part of the name.
+    vocabulary = _vocabularies(idx).get(item.id or "", frozenset())
+    by_context = any(re.fullmatch(r"\d+k", word) for word in vocabulary)
     while first > 0 and not gpu[first - 1] and _joined(folded, tokens[first - 1], tokens[first]):
         first -= 1
     while True:
@@ -129,7 +143,10 @@ def _span(tokens: list[Token], folded: str, first: int, last: int, gpu: list[boo
             last < len(tokens)
             and last - first < _MAX_WORDS
             and not gpu[last]
-            and _name_word(tokens[last].text, has_size, words[-1] == "distill", idx)
+            and (
+                _name_word(tokens[last].text, has_size, words[-1] == "distill", idx)
+                or (by_context and _context_tag(tokens, last))
+            )
         ):
             last += 1
             continue
@@ -186,7 +203,7 @@ def settle(found: list[Found], tokens: list[Token], folded: str, idx: Index) -> 
             gpu[item.first : item.last] = [True] * (item.last - item.first)
     spans: list[tuple[int, int, Found]] = []
     for item in sorted((f for f in found if f.kind == "model"), key=lambda f: f.first):
-        first, last = _span(tokens, folded, item.first, item.last, gpu, idx)
+        first, last = _span(tokens, folded, item, gpu, idx)
         if spans and first < spans[-1][1]:  # overlaps the previous name: one name ("...-distill-qwen-32b")
             first0, last0, item0 = spans[-1]
             spans[-1] = (first0, max(last, last0), item0)

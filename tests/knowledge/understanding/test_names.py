@@ -71,6 +71,19 @@ def test_the_unknown_answer_names_the_model_as_typed_and_close_ones(question: st
     assert "Hugging Face Hub" in answer.text and ("(org/name)" if language == "en" else "(org/nombre)") in answer.text
 
 
+@pytest.mark.parametrize("question", ["can a 4060 run phi 3 mini 128k", "¿puede una 4060 correr Phi-3-mini-128k?"])
+def test_a_context_variant_is_another_model(question: str) -> None:
+    """Phi-3-mini-128k (RoPE-scaled to 131,072 tokens) is not Phi-3 mini 4k: unknown, or exactly that model."""
+    answer = ask(question)
+    assert answer.error == "unknown_model" or (answer.model is not None and "128k" in answer.model.name.lower())
+
+
+def test_a_context_length_after_a_name_stays_a_context() -> None:
+    """ "llama 3.1 8b 128k" and "llama 3 8b 32k context" name Llama models; the length is not part of the name."""
+    assert understand("can a 4090 run llama 3.1 8b 128k").model == "llama-3.1-8b"
+    assert understand("llama 3 8b 32k context on a 4090").context_tokens == 32768
+
+
 def test_gpt_oss_20b_is_not_the_model_20b() -> None:
     """ "gpt-oss-20b" is one name, never a bare size "20B"."""
     query = understand("can a 4090 run gpt-oss-20b")

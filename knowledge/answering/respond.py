@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from knowledge.answer_model import Answer, GpuRef, Intent, ModelRef, Query, Reading, ResolvedQuery, Settings
 from knowledge.answering.assumptions import assumption_summary
 from knowledge.answering.catalog_info import compare, gpu_info, help_answer, model_info, nonsense, unknown, unknown_name
+from knowledge.answering.context import check_context, context_caveat
 from knowledge.answering.links import gpu_url, home_url, model_url
 from knowledge.answering.recommend import recommend_gpu, recommend_model
 from knowledge.answering.replies import fit, requirements, speed
@@ -137,7 +138,7 @@ def _situation(query: Query, catalog: Catalog, resolve_model: ModelResolver | No
             raise UnknownModel(f"{number(query.model_size_b, query.language, 1)}B", tuple(m.name for m in near[:3]))
         chosen = True
     if model is not None and query.context_tokens:
-        _check_context(query, model, catalog)
+        check_context(query, model, catalog)
     gpu: Gpu | None = None
     if query.gpu:
         try:
@@ -148,61 +149,6 @@ def _situation(query: Query, catalog: Catalog, resolve_model: ModelResolver | No
         gpu = budget_gpu(query.vram_gib, query.language)
     count = query.gpu_count if query.gpu_count and gpu is not None and not is_budget(gpu) else 1
     return Situation(query=query, catalog=catalog, model=model, representative=chosen, gpu=gpu, count=count)
-
-
-STRETCH = 4  # RoPE scaling (YaRN) stretches a trained context up to about 4× (Qwen2.5: 32k → 128k); no further
-
-
-def long_context_sibling(model: Model, context_tokens: int, catalog: Catalog) -> Model | None:
-    """A model of the same size that reads ``context_tokens`` (Llama 3 8B → Llama 3.1 8B), same family name first."""
-    word = model.name.split()[0].lower()
-    near = [
-        m
-        for m in catalog.models
-        if m.architecture.max_context_tokens >= context_tokens
-        and abs(m.params_b - model.params_b) <= 0.1 * model.params_b
-    ]
-    return min(near, key=lambda m: (m.name.split()[0].lower() != word, abs(m.params_b - model.params_b)), default=None)
-
-
-def _sibling_clause(lang: Language, model: Model, context_tokens: int, catalog: Catalog) -> str:
-    sibling = long_context_sibling(model, context_tokens, catalog)
-    if sibling is None:
-        return ""
-    maximum = number(sibling.architecture.max_context_tokens, lang, 0)
-    return " " + t(lang, "context.sibling", model=sibling.name, maximum=maximum)
-
-
-def _check_context(query: Query, model: Model, catalog: Catalog) -> None:
-    """A context far beyond what the model was trained on is refused, naming a sibling that reads it."""
-    maximum = model.architecture.max_context_tokens
-    if query.context_tokens is None or query.context_tokens <= STRETCH * maximum:
-        return
-    raise InvalidQuery(
-        f"{model.name} was trained on up to {maximum} tokens; {query.context_tokens} is beyond what scaling stretches.",
-        key="context_beyond",
-        model=model.name,
-        maximum=maximum,
-        context=query.context_tokens,
-        limit=STRETCH * maximum,
-        sibling=_sibling_clause(query.language, model, query.context_tokens, catalog),
-    )
-
-
-def _context_caveat(sit: Situation) -> list[str]:
-    """A context above the model's trained maximum: the figures are for it, with the caveat and a sibling."""
-    model, context = sit.model, sit.query.context_tokens
-    if model is None or not context or context <= model.architecture.max_context_tokens:
-        return []
-    lang = sit.lang
-    line = t(
-        lang,
-        "context.beyond",
-        model=model.name,
-        maximum=number(model.architecture.max_context_tokens, lang, 0),
-        context=number(context, lang, 0),
-    )
-    return [line + _sibling_clause(lang, model, context, sit.catalog)]
 
 
 def budget_gpu(vram_gib: float, lang: Language) -> Gpu:
@@ -229,7 +175,7 @@ def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:
         else:
             url = home_url(lang)
     if intent in _ABOUT_A_JOB:
-        draft.lines[:0] = _context_caveat(sit)
+        draft.lines[:0] = context_caveat(sit)
     draft.lines[:0] = _readings(sit)
     lines = _fitting_lines(lang, draft, assumptions, url)
     text = "\n".join([draft.title, *lines, *_tail(lang, assumptions, url)])[:MAX_TEXT]

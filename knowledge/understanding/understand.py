@@ -3,8 +3,10 @@
 ``understand("¿Puedo correr LLaMA 7B en una RTX 4060?")`` finds the language, the models and GPUs (in the
 catalog, tolerant of how people type), the task, precision, context, batch and token counts, then the intent.
 A follow-up ("what about a 3090?", "¿y con QLoRA?") takes what it leaves out from the previous turn.
-Nothing here raises on what a person types: what is not understood becomes the ``unknown`` intent, and a
-name that matches nothing in the catalog is kept as typed so that the answer can say "did you mean ...?".
+Nothing here raises on what a person types: what is not understood becomes the ``unknown`` intent, a name no
+catalog entry agrees with (``mentions``) is kept whole as typed so that the answer says it is unknown, a name
+taken loosely is recorded in ``Query.readings`` to be said, and a quantity that means nothing ("0B", "-5 GB")
+in ``Query.oddities`` to be refused.
 """
 
 from __future__ import annotations

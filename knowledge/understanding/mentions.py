@@ -111,6 +111,17 @@ def _name_word(word: str, has_size: bool, after_distill: bool, idx: Index) -> bo
 _CONTEXT_WORDS = frozenset({"context", "contexto", "ctx", "tokens", "token", "window", "ventana", "de", "of"})
 
 
+# "a large context", "small batch": a variant-like word before one of these describes a setting, not the model.
+_SETTING_NOUNS = frozenset(
+    {"context", "contexto", "ctx", "batch", "batches", "lote", "window", "ventana", "prompt", "prompts", "memory",
+     "memoria", "vram", "sequence", "sequences", "secuencia", "secuencias", "dataset", "datos"}
+)  # fmt: skip
+
+
+def _describes_a_setting(tokens: list[Token], at: int) -> bool:
+    return at + 1 < len(tokens) and tokens[at + 1].text in _SETTING_NOUNS and tokens[at].text in VARIANTS
+
+
 def _context_tag(tokens: list[Token], at: int) -> bool:
     """ "phi 3 mini 128k": a context variant in the name, unless a context length follows ("32k context")."""
     if not re.fullmatch(r"\d+k", tokens[at].text):
@@ -143,6 +154,7 @@ def _span(tokens: list[Token], folded: str, item: Found, gpu: list[bool], idx: I
             last < len(tokens)
             and last - first < _MAX_WORDS
             and not gpu[last]
+            and not _describes_a_setting(tokens, last)
             and (
                 _name_word(tokens[last].text, has_size, words[-1] == "distill", idx)
                 or (by_context and _context_tag(tokens, last))

@@ -123,6 +123,9 @@ def test_a_slip_of_a_letter_is_taken_and_said(question: str, model: str, note: s
         ("run mistral-7b-v0.3.Q4_K_M.gguf on a 4060", "mistral-7b-v0.3"),  # a format word is a setting
         ("can a 4090 run gemma-2-9b-it", "gemma-2-9b"),
         ("¿cabe Qwen2.5-14B-Instruct en una 4090?", "qwen2.5-14b"),
+        ("llama 3 8b large context on a 4090", "llama-3-8b"),  # "large" describes the context, not the model
+        ("¿llama 3 8b small batch en una 4090?", "llama-3-8b"),
+        ("ollama run qwen2.5:7b on a 3060", "qwen2.5-7b"),  # an ollama tag
     ],
 )
 def test_base_instruct_and_format_words_keep_the_model(question: str, model: str) -> None:

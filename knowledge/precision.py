@@ -18,8 +18,9 @@ from knowledge.catalog import normalize
 from knowledge.errors import CatalogError, InvalidQuery
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
-PrecisionKind = Literal["float", "fp8", "bnb", "gptq", "gguf"]
+PrecisionKind = Literal["float", "fp8", "bnb", "gptq", "gguf", "mlx"]
 MIXED = "mixed"  # training: bf16 compute with fp32 master weights and optimizer states
+MIXED_FP16 = "mixed_fp16"  # the same in fp16 with loss scaling, on GPUs without bf16 (V100, T4, RTX 20)
 _DATA = Path(__file__).parent / "data" / "precisions.yaml"
 
 

@@ -54,6 +54,7 @@ class Query(_Model):
     runtime: Runtime | None = None
     optimizer: Optimizer | None = None
     training_tokens: int | None = None
+    lora_targets: tuple[str, ...] | None = None  # "LoRA on q,v": projections among q, k, v, o, gate, up, down
 
 
 class ModelRef(_Model):
@@ -114,6 +115,7 @@ class Answer(_Model):
     precision: str | None = None
     context_tokens: int | None = None
     verdict: Verdict | None = None
+    headroom_gib: float | None = None  # memory left free on each GPU (negative: missing), within the runtime's limit
     memory: MemoryView | None = None
     suggestion: str | None = None  # the cheapest change that makes it fit, as a sentence
     tokens_per_s: float | None = None

@@ -10,8 +10,9 @@ from typing import Any, Literal
 from knowledge.answer_model import Field, Query, Recommendation, Verdict
 from knowledge.catalog import Catalog, Gpu, Model
 from knowledge.i18n import Language
-from knowledge.job import TRAINING_TASKS, Estimate, Job, Task
+from knowledge.job import Estimate, Job, Task
 from knowledge.precision import resolve
+from knowledge.runtimes import profile
 
 DEFAULT_TRAINING_TOKENS = 100_000_000  # a fine-tuning run, when a question asks "how long" without saying
 
@@ -53,8 +54,9 @@ class Situation:
             precision = None
         llama_cpp_cannot = runtime == "llama.cpp" and kind not in (None, "gguf", "float")
         only_llama_cpp = runtime not in (None, "llama.cpp") and kind == "gguf"
-        if task in TRAINING_TASKS or llama_cpp_cannot or only_llama_cpp:
-            runtime = None  # training runs on PyTorch; each runtime runs its own formats
+        wrong_job = runtime is not None and task not in profile(runtime).tasks  # vLLM does not train
+        if wrong_job or llama_cpp_cannot or only_llama_cpp:
+            runtime = None  # each runtime runs its own formats and jobs
         fields: dict[str, Any] = {
             "model": model or self.model,
             "task": task,
@@ -66,6 +68,7 @@ class Situation:
             "gpu": self.gpu if on == "asked" else on,
             "gpus": self.count if on == "asked" else count,
             "training_tokens": query.training_tokens,
+            "lora_targets": query.lora_targets if task in ("lora", "qlora") else None,
         }
         fields.update(update)
         return Job(**fields)

@@ -29,6 +29,7 @@ from knowledge.precision import (
 )
 from knowledge.runtimes import (
     Profile,
+    backend,
     has_bf16,
     has_flash_attention_2,
     margin_bytes,
@@ -79,8 +80,8 @@ def _resolve_precision(job: Job) -> tuple[str, Precision]:
             )
         return precision.id, precision
     if job.task == "qlora":
-        precision = resolve(name or "nf4_dq")
-        if precision.kind not in ("bnb", "gptq"):
+        precision = resolve(name or ("mlx_4bit" if job.runtime == "mlx" else "nf4_dq"))
+        if precision.kind not in ("bnb", "gptq", "mlx"):
             raise InvalidQuery(
                 f"QLoRA trains on a 4- or 8-bit base model, not {precision.name}. Use --precision nf4, "
                 "nf4_dq, int8 or gptq, or --task lora for a 16-bit base.",
@@ -497,7 +498,7 @@ def _capability_notes(job: Job, notes: list[Assumption]) -> None:
     gpu = job.gpu
     if gpu is None or gpu.id == "budget":
         return
-    pytorch = job.runtime not in ("llama.cpp", "mlx")
+    pytorch = job.runtime not in ("llama.cpp", "mlx") and backend(gpu) in ("cuda", "rocm")
     if not has_bf16(gpu) and pytorch:
         key = "assume.no_bf16_training" if job.task in TRAINING_TASKS else "assume.no_bf16"
         fa = "" if has_flash_attention_2(gpu) else "_no_fa2"

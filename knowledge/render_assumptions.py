@@ -9,14 +9,28 @@ from knowledge.job import Assumption, Estimate
 
 # The assumptions worth a place in a chat answer's one-line summary, in order.
 _SHORT = (
+    "assume.cannot.runtime_precision",
+    "assume.cannot.runtime_backend",
+    "assume.cannot.runtime_old_gpu",
+    "assume.cannot.precision_backend",
+    "assume.cannot.precision_old_gpu",
+    "assume.cannot.precision_no_fp8",
+    "assume.no_bf16_training_no_fa2",
+    "assume.no_bf16_training",
+    "assume.no_bf16_no_fa2",
+    "assume.no_bf16",
+    "assume.no_fa2",
+    "assume.runtime",
     "assume.inference",
     "assume.training",
     "assume.mixed",
+    "assume.mixed_fp16",
     "assume.pure",
     "assume.lora",
     "assume.tensor_parallel",
     "assume.zero",
     "assume.vllm",
+    "assume.sglang",
     "assume.unified",
 )
 

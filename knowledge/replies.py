@@ -9,8 +9,9 @@ from knowledge.draft import DEFAULT_TRAINING_TOKENS, Draft, Situation
 from knowledge.estimate import estimate
 from knowledge.fit import Change, assess
 from knowledge.i18n import Language, gib, number, t
-from knowledge.job import TRAINING_TASKS, Estimate, Job, Task
+from knowledge.job import TRAINING_TASKS, Estimate, Job, Task, to_gib
 from knowledge.recommend import what_would_fit
+from knowledge.runtimes import profile
 from knowledge.wording import (
     hardware,
     is_budget,
@@ -33,16 +34,50 @@ def _representative(sit: Situation) -> list[str]:
     return [t(sit.lang, "size.representative", model=sit.model.name, size=size)]
 
 
-def suggestion(lang: Language, change: Change) -> str:
-    """The cheapest change as one imperative sentence with its memory."""
+def suggestion(lang: Language, change: Change, asked: Job | None = None) -> str:
+    """The cheapest change as one imperative sentence with its memory; a change of runtime says so."""
     job = change.job
     fields = {
         "total": total(lang, change.estimate),
         "precision": precision_label(lang, job.precision),
         "context": number(job.context_tokens or 0, lang, 0),
+        "kv": job.kv_precision or "",
     }
-    key = "context_training" if change.kind == "context" and job.task in TRAINING_TASKS else change.kind
+    kind: str = change.kind
+    if kind == "runtime":
+        inner = "precision"
+        if asked is not None and job.context_tokens != asked.context_tokens and job.context_tokens is not None:
+            inner = "context"
+        elif asked is not None and job.kv_precision != asked.kv_precision and job.kv_precision is not None:
+            inner = "kv"
+        elif job.task in TRAINING_TASKS:
+            inner = "qlora"
+        key = "context_training" if inner == "context" and job.task in TRAINING_TASKS else inner
+        sentence = t(lang, f"suggest.{key}", **fields)
+        return t(lang, "suggest.runtime", runtime=runtime_name(job.runtime), suggestion=sentence)
+    key = "context_training" if kind == "context" and job.task in TRAINING_TASKS else kind
     return t(lang, f"suggest.{key}", **fields)
+
+
+def runtime_name(runtime: str | None) -> str:
+    return profile(runtime).name if runtime else ""
+
+
+def _tight(sit: Situation, result: Estimate) -> str:
+    """How tight a job that only just fits is, and the margin its runtime wants."""
+    assert sit.gpu is not None
+    limit = result.per_gpu_bytes + (result.headroom_bytes or 0)
+    share = 100 * result.per_gpu_bytes / limit if limit else 100.0
+    return t(
+        sit.lang,
+        "fit.tight_detail",
+        total=gib(result.per_gpu_gib, sit.lang),
+        usable=gib(to_gib(limit), sit.lang),
+        share=number(share, sit.lang, 0),
+        headroom=gib(result.headroom_gib or 0.0, sit.lang),
+        margin=gib(to_gib(result.margin_bytes or 0), sit.lang),
+        runtime=runtime_name(result.job.runtime),
+    )
 
 
 def _as_asked(sit: Situation, result: Estimate) -> str:
@@ -92,8 +127,16 @@ def fit(sit: Situation) -> Draft:
                 precision=precision_label(lang, result.job.precision),
             )
         )
+    elif verdict.tight:
+        draft.title = t(lang, "fit.tight", **names)
+        draft.lines.append(_tight(sit, result))
+        if verdict.change is not None:
+            draft.suggestion = suggestion(lang, verdict.change, result.job)
+            draft.lines.append(t(lang, "fit.tight_room", suggestion=draft.suggestion))
+        else:
+            draft.lines.append(t(lang, "fit.tight_nothing"))
     elif verdict.change is not None:
-        draft.suggestion = suggestion(lang, verdict.change)
+        draft.suggestion = suggestion(lang, verdict.change, result.job)
         draft.title = t(lang, "fit.with_changes", suggestion=draft.suggestion, **names)
         draft.lines.append(_as_asked(sit, result))
     else:
@@ -171,10 +214,10 @@ def speed(sit: Situation) -> Draft:
     verdict = assess(job)
     chosen: Estimate | None = verdict.estimate
     draft = Draft(title="")
-    if verdict.verdict != "yes":
+    if verdict.verdict != "yes" and not (verdict.tight and verdict.change is None):
         chosen = verdict.change.estimate if verdict.change is not None else None
         if verdict.change is not None:
-            draft.suggestion = suggestion(lang, verdict.change)
+            draft.suggestion = suggestion(lang, verdict.change, verdict.estimate.job)
     where = hardware(lang, sit.gpu, sit.count)
     if chosen is None:
         draft.title = t(lang, "speed.no_fit", model=sit.model.name, hardware=where, task=task_label(lang, sit.task))

@@ -10,7 +10,7 @@ from knowledge.answer_model import Field, MemoryView
 from knowledge.catalog import Gpu
 from knowledge.i18n import Language, gib, number, t
 from knowledge.job import Estimate, Task, to_gib
-from knowledge.precision import MIXED, resolve
+from knowledge.precision import MIXED, MIXED_FP16, resolve
 
 BUDGET_ID = "budget"  # the id of the stand-in GPU for a bare memory budget ("8GB of VRAM")
 
@@ -22,8 +22,8 @@ def task_label(lang: Language, task: Task) -> str:
 def precision_label(lang: Language, precision: str | None) -> str:
     if precision is None:
         return ""
-    if precision == MIXED:
-        return t(lang, "label.precision.mixed")
+    if precision in (MIXED, MIXED_FP16):
+        return t(lang, f"label.precision.{precision}")
     return resolve(precision).name
 
 

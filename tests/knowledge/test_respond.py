@@ -29,9 +29,12 @@ VERDICTS = [
     ("can a 4090 fine-tune llama 3 8b with qlora", "yes"),
     ("can a 4090 fine-tune llama 3 8b with lora", "yes"),
     ("can 24gb run llama 3 8b", "yes"),
-    ("can a mac with 64gb run llama 3 70b in 4-bit", "yes"),
+    # "4-bit" reads as GPTQ, which has no Apple kernels: the change is a 4-bit type that runs there (Q4_K_M).
+    ("can a mac with 64gb run llama 3 70b in 4-bit", "with_changes"),
     ("¿Puede una 4090 correr Llama 3 8B?", "yes"),
-    ("¿Puedo entrenar Llama 3 8B con QLoRA en una 3060?", "yes"),
+    # transformers + PEFT: embeddings and head upcast to fp32 (2.1 GB for a 128k vocabulary) and fp32 logits at
+    # sequence 2048 (2.6 GB): 12 GiB of 12 GiB, too tight for a plain yes.
+    ("¿Puedo entrenar Llama 3 8B con QLoRA en una 3060?", "with_changes"),
     ("can a 3060 run mistral 7b", "with_changes"),
     ("can a 3090 fine-tune llama 2 13b with lora", "with_changes"),
     ("can a 4060 train a 7B?", "with_changes"),
@@ -332,7 +335,7 @@ def test_server_sized_jobs_also_offer_several_desktop_cards() -> None:
 
 def test_follow_up_on_a_query() -> None:
     """A previous Query (a slash command's options) works as the previous turn too."""
-    previous = Query(intent="fit", language="es", model="llama-3-8b", gpu="rtx-4060", task="full_finetune")
+    previous = Query(intent="fit", language="es", model="llama-3-8b", gpu="rtx-4090", task="full_finetune")
     reply = ask("¿y con QLoRA?", previous=previous)
     assert (reply.task, reply.verdict, reply.language) == ("qlora", "yes", "es")
 

@@ -47,7 +47,7 @@ def test_without_a_gpu_fits_is_null(run):
     "flags",
     [
         ["--precision", "q4_k_m", "--runtime", "llama.cpp", "--context", "8192"],
-        ["--precision", "int8", "--batch", "4", "--kv-precision", "fp8"],
+        ["--precision", "int8", "--batch", "4", "--kv-precision", "fp8", "--runtime", "vllm"],
         ["--runtime", "vllm", "--gpu", "A100 80GB"],
         ["--task", "full_finetune", "--optimizer", "adamw_8bit", "--checkpointing", "--no-flash-attention"],
         ["--task", "pretrain", "--gpus", "8", "--gpu", "H100 SXM", "--zero", "2", "--training-tokens", "1000000000"],

@@ -189,7 +189,7 @@ def resolve_job(job: Job) -> tuple[Job, Precision]:
     zero = job.zero_stage if job.zero_stage is not None else (3 if training and job.gpus > 1 else 0)
     targets = job.lora_targets
     if adapters and targets is None and rules.training is not None:
-        targets = LORA_TARGETS if rules.training.lora_targets == "all" else mem.LORA_ATTENTION
+        targets = rules.training.lora_targets
     resolved = job.model_copy(
         update={
             "precision": precision_id,

@@ -52,11 +52,17 @@ def suggestion(lang: Language, change: Change, asked: Job | None = None) -> str:
             inner = "kv"
         elif job.task in TRAINING_TASKS:
             inner = "qlora"
-        key = "context_training" if inner == "context" and job.task in TRAINING_TASKS else inner
-        sentence = t(lang, f"suggest.{key}", **fields)
+        sentence = t(lang, f"suggest.{_key(inner, job)}", **fields)
+        sentence = sentence[:1].lower() + sentence[1:]
         return t(lang, "suggest.runtime", runtime=runtime_name(job.runtime), suggestion=sentence)
-    key = "context_training" if kind == "context" and job.task in TRAINING_TASKS else kind
-    return t(lang, f"suggest.{key}", **fields)
+    return t(lang, f"suggest.{_key(kind, job)}", **fields)
+
+
+def _key(kind: str, job: Job) -> str:
+    """The message of a change: a shorter sequence says whether it trains with LoRA or QLoRA."""
+    if kind == "context" and job.task in TRAINING_TASKS:
+        return "context_lora" if job.task == "lora" else "context_training"
+    return kind
 
 
 def runtime_name(runtime: str | None) -> str:

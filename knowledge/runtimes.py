@@ -54,7 +54,7 @@ class TrainingRules(_Frozen):
     loss_peak_bytes: float = Field(ge=0)
     loss_chunks: int = Field(gt=0)
     kbit_fp32_upcast: bool
-    lora_targets: Literal["all", "attention"]
+    lora_targets: tuple[Literal["q", "k", "v", "o", "gate", "up", "down"], ...] = Field(min_length=1)
 
 
 class Speed(_Frozen):

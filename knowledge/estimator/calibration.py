@@ -129,7 +129,7 @@ def compare(measurement: Measurement) -> Comparison | None:
     figures = {
         "weights": memory.weights_bytes + result.host_weights_bytes * gpus,
         "kv": memory.kv_cache_bytes,
-        "allocated": result.per_gpu_bytes - memory.overhead_bytes // gpus,
+        "allocated": memory.total_bytes - memory.overhead_bytes,  # summed over the GPUs of a split job
         "reserved": result.per_gpu_bytes - context,
         "device": result.per_gpu_bytes,
         "per_gpu": result.per_gpu_bytes,

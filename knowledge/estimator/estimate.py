@@ -264,7 +264,16 @@ def _inference_memory(job: Job, precision: Precision, rules: Profile) -> tuple[M
         _assume("assume.inference", context=job.context_tokens, batch=job.batch, precision=precision.name),
         _assume("assume.kv", kv_precision=job.kv_precision),
     ]
-    if inference.activations == "compute_buffer":
+    fused = inference.awq_fused_cache_tokens if precision.id == "awq" else None
+    if fused:
+        # AutoAWQ's fused modules allocate a fixed cache at load and run eager attention on the prompt: 16-bit
+        # scores, their fp32 copy and the fp32 softmax (10 bytes per head per token pair).
+        prompt = min(job.context_tokens, fused)
+        kv = mem.kv_cache_bytes(arch, fused, job.batch, mem.HALF)
+        activations = mem.inference_activation_bytes(arch, prompt, job.batch, flash_attention=True)
+        activations += job.batch * arch.attention_heads * prompt * prompt * (mem.HALF + 4 + 4)
+        notes.append(_assume("assume.awq_fused", tokens=fused))
+    elif inference.activations == "compute_buffer":
         ubatch = inference.ubatch_tokens or 512
         activations = mem.llama_cpp_compute_bytes(
             arch, job.context_tokens, flash_attention=job.flash_attention, ubatch_tokens=ubatch

@@ -37,7 +37,7 @@ class InferenceRules(_Frozen):
     prefill_chunk_tokens: int | None = Field(default=None, gt=0)
     ubatch_tokens: int | None = Field(default=None, gt=0)
     dequantize_layer: bool = False
-    awq_preallocated_kv: bool = False
+    awq_fused_cache_tokens: int | None = Field(default=None, gt=0)
     token_embd_on_cpu: bool = False
     preallocate: Literal["none", "utilization", "static_fraction"] = "none"
     utilization: float | None = Field(default=None, gt=0, le=1)

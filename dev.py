@@ -2,7 +2,7 @@
 """vrambot's two entry points, needing nothing but Python 3.11+ and the package registries.
 
     python3 dev.py run ["QUESTION"]   set up .venv, then answer a question (the main job)
-    python3 dev.py test [PYTEST ARGS]  set up .venv, then lint, type-check, check the layers and run the whole test suite
+    python3 dev.py test [PYTEST ARGS]  set up .venv, then lint, type-check, check layers, run every test
 
 Set-up creates ``.venv``; ``run`` installs only what answering needs, ``test`` the project with every front
 end and the dev tools. Each reinstalls only when ``pyproject.toml`` changes.

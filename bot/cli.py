@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from knowledge import CatalogError, load_catalog
+
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "estimate": ("bot.commands.estimate", "Estimate the memory and speed of a model on a GPU."),
     "models": ("bot.commands.catalog", "List the models in the catalog."),
@@ -84,3 +86,7 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="vrambot")
 def main() -> None:
     """vrambot: can my GPU run, or train, this model? Answers in English and Spanish."""
+    try:  # fail fast: a broken catalog is one line naming file, entry and field, before any work
+        load_catalog()
+    except CatalogError as error:
+        raise click.ClickException(str(error)) from None

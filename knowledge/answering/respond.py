@@ -117,16 +117,7 @@ def _situation(query: Query, catalog: Catalog) -> Situation:
 
 def budget_gpu(vram_gib: float, lang: Language) -> Gpu:
     """A stand-in GPU for a bare memory budget ("8GB of VRAM"): only its memory matters."""
-    return Gpu(
-        id=BUDGET_ID,
-        name=t(lang, "label.budget", vram=gib(vram_gib, lang)),
-        vendor="nvidia",
-        segment="consumer",
-        memory_gib=vram_gib,
-        memory_bandwidth_gb_s=1,
-        fp16_tensor_tflops=1,
-        source="the question",
-    )
+    return Gpu.stand_in(BUDGET_ID, t(lang, "label.budget", vram=gib(vram_gib, lang)), vram_gib)
 
 
 def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:

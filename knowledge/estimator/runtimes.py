@@ -15,12 +15,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from knowledge.errors import CatalogError
-from knowledge.estimator.catalog import Gpu, normalize
+from knowledge.estimator.catalog import Backend, Gpu, normalize
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DATA = Path(__file__).parent.parent / "data" / "runtimes.yaml"
-Backend = Literal["cuda", "rocm", "metal", "xpu"]
-_BACKEND_OF_VENDOR: dict[str, Backend] = {"nvidia": "cuda", "amd": "rocm", "apple": "metal", "intel": "xpu"}
 
 
 class _Frozen(BaseModel):
@@ -174,66 +172,33 @@ def profile(runtime: str) -> Profile:
     return next(p for p in profiles() if p.id == runtime)
 
 
-# --- what a GPU can do ------------------------------------------------------------------------------------
-# The catalog's capability fields (backend, compute_capability, bf16, fp8, flash_attention_2) are read when
-# present; otherwise the rule below derives them from the vendor and the architecture generation.
-
-_NO_BF16_NVIDIA = ("gtx-", "rtx-20", "titan-rtx", "t4", "v100", "p100", "p40", "quadro-rtx")
-_FP8_NVIDIA = ("rtx-40", "rtx-50", "l4", "l40", "h100", "h200", "b200", "gb200", "rtx-6000-ada", "rtx-pro", "dgx")
+# --- what a GPU can do: the catalog's capability fields (knowledge/data/gpus.yaml, each with its source) -----
 
 
 def backend(gpu: Gpu) -> Backend:
-    value = getattr(gpu, "backend", None)
-    for known in _BACKEND_OF_VENDOR.values():
-        if value == known:
-            return known
-    return _BACKEND_OF_VENDOR[gpu.vendor]
+    return gpu.backend
 
 
 def compute_capability(gpu: Gpu) -> float | None:
-    """NVIDIA compute capability (7.0 for a V100); None for other vendors or when unknown."""
-    value = getattr(gpu, "compute_capability", None)
-    if value is None or backend(gpu) != "cuda":
-        if backend(gpu) != "cuda":
-            return None
-        if gpu.id.startswith(("gtx-", "p100", "p40")):
-            return 6.1
-        if gpu.id.startswith("v100"):
-            return 7.0
-        if gpu.id.startswith(("rtx-20", "titan-rtx", "t4")):
-            return 7.5
-        return 8.9 if gpu.id.startswith(_FP8_NVIDIA) else 8.0
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
+    """NVIDIA compute capability (7.0 for a V100); None for other vendors."""
+    return float(gpu.compute_capability) if gpu.compute_capability else None
 
 
 def has_bf16(gpu: Gpu) -> bool:
-    value = getattr(gpu, "bf16", None)
-    if isinstance(value, bool):
-        return value
-    if backend(gpu) == "cuda":
-        return not gpu.id.startswith(_NO_BF16_NVIDIA)
-    return True  # CDNA/RDNA3+, Intel Xe (†), Apple through MLX
+    return gpu.bf16
 
 
 def has_fp8(gpu: Gpu) -> bool:
-    value = getattr(gpu, "fp8", None)
-    if isinstance(value, bool):
-        return value
-    if backend(gpu) == "cuda":
-        return gpu.id.startswith(_FP8_NVIDIA)
-    return gpu.id.startswith(("mi300", "mi325", "mi355", "rx-9070", "radeon-ai-pro"))
+    return gpu.fp8
 
 
 def has_flash_attention_2(gpu: Gpu) -> bool:
-    value = getattr(gpu, "flash_attention_2", None)
-    if isinstance(value, bool):
-        return value
-    if backend(gpu) == "cuda":
-        return (compute_capability(gpu) or 0) >= 8.0
-    return backend(gpu) == "rocm" and not gpu.id.startswith("rx-6")
+    return gpu.flash_attention_2
+
+
+def trains_well(gpu: Gpu) -> bool:
+    """A card to recommend for training: matrix units, native bf16, and PyTorch's first-class backends."""
+    return gpu.tensor_cores and gpu.bf16 and gpu.backend in ("cuda", "rocm")
 
 
 def short_name(gpu: Gpu) -> str:
@@ -257,7 +222,7 @@ def unsupported(runtime: str, precision_id: str, kind: str, gpu: Gpu | None) -> 
     rules = profile(runtime)
     if kind not in rules.precision_kinds:
         return "runtime_precision"
-    if gpu is None or gpu.id == "budget":
+    if gpu is None or gpu.id == "budget":  # a bare memory budget: no hardware to check
         return None
     where = backend(gpu)
     if where not in rules.backends:

@@ -83,3 +83,14 @@ def test_no_bitsandbytes_or_gptq_on_apple():
     fit = assess(Job(model=CATALOG.find_model("Llama 3 8B"), precision="int8", gpu=mac))
     assert fit.estimate.unsupported == "precision_backend"
     assert fit.change is not None and fit.change.job.precision not in ("int8", "nf4", "gptq", "awq")
+
+
+def test_training_recommendations_prefer_cards_that_train_well():
+    """A 2016 GTX 1060 (Pascal: no tensor cores, no bf16) holds a LoRA of Llama 3.2 1B but is not the advice;
+    every card offered has matrix units and native bf16."""
+    from knowledge.answering.recommend import cheapest_gpus
+
+    job = Job(model=CATALOG.find_model("Llama 3.2 1B"), task="lora")
+    picks = cheapest_gpus(job, CATALOG)
+    assert picks and all(gpu.tensor_cores and gpu.bf16 for gpu, _ in picks)
+    assert all(not gpu.id.startswith("gtx-") for gpu, _ in picks)

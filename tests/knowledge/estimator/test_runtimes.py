@@ -73,17 +73,19 @@ def test_llama_cpp_wants_one_gib_free(catalog):
 
 
 def test_vllm_takes_ninety_percent_of_the_card(catalog):
-    """gpu_memory_utilization = 0.9 of an 80 GiB A100 is 72 GiB, whatever the model needs (vllm/config/cache.py)."""
+    """gpu_memory_utilization = 0.9 of the memory CUDA reports (vllm/config/cache.py), whatever the model needs."""
+    gpu = catalog.find_gpu("A100 80GB")
     result = estimate(job(catalog, runtime="vllm", gpu="A100 80GB"))
-    assert result.reserved_per_gpu_bytes == int(0.9 * 80 * GIB)
-    assert result.headroom_bytes == int(0.9 * 80 * GIB) - result.per_gpu_bytes
+    assert result.reserved_per_gpu_bytes == int(0.9 * gpu.usable_memory_bytes)
+    assert result.headroom_bytes == int(0.9 * gpu.usable_memory_bytes) - result.per_gpu_bytes
 
 
 def test_sglang_keeps_a_reserve_for_activations_and_graphs(catalog):
     """server_args.py (#10975): reserved = 512 + 1.5 x max(2048, 2048) + 2 x 24 = 3,632 MiB on a 24 GiB card, so
-    mem_fraction_static leaves 24,576 - 3,632 = 20,944 MiB for the weights and the KV pool."""
+    mem_fraction_static leaves what CUDA reports minus 3,632 MiB for the weights and the KV pool."""
+    gpu = catalog.find_gpu("RTX 4090")
     result = estimate(job(catalog, runtime="sglang", gpu="RTX 4090"))
-    assert result.reserved_per_gpu_bytes == 20_944 * MIB
+    assert result.reserved_per_gpu_bytes == gpu.usable_memory_bytes - 3_632 * MIB
 
 
 def test_mlx_four_bit_is_four_and_a_half_bits_and_runs_only_on_apple(catalog):

@@ -16,6 +16,7 @@ import math
 from typing import Any
 
 from knowledge.errors import InvalidQuery
+from knowledge.estimator import headroom
 from knowledge.estimator import memory as mem
 from knowledge.estimator.architecture import Architecture
 from knowledge.estimator.job import TRAINING_TASKS, Assumption, Estimate, Job, Memory, Runtime
@@ -31,13 +32,8 @@ from knowledge.estimator.precision import (
 )
 from knowledge.estimator.runtimes import (
     Profile,
-    backend,
     has_bf16,
-    has_flash_attention_2,
-    margin_bytes,
     profile,
-    short_name,
-    unsupported,
 )
 
 DEFAULT_INFERENCE_CONTEXT = 4096
@@ -49,6 +45,7 @@ TRAINING_MFU = profile("transformers").speed.training_mfu  # model FLOPs utilisa
 PROCESS_RAM_BYTES = 2 * mem.GIB  # Python, PyTorch and CUDA libraries in host memory
 TRAINABLE_FULL = ("fp32", "fp16", "bf16", MIXED, MIXED_FP16)
 LORA_TARGETS = mem.LORA_MODULES
+lora_targets = mem.lora_targets  # parses "all", "attention", "q,v" (re-exported for the CLI)
 
 
 def _assume(key: str, **fields: str | int | float) -> Assumption:
@@ -205,36 +202,6 @@ def resolve_job(job: Job) -> tuple[Job, Precision]:
         }
     )
     return resolved, precision
-
-
-def lora_targets(names: tuple[str, ...] | str) -> tuple[str, ...]:
-    """LoRA target projections from "all", "attention" or names such as q,v / q_proj,v_proj (in model order)."""
-    items = (names,) if isinstance(names, str) else names
-    chosen: set[str] = set()
-    for item in items:
-        for part in str(item).replace(",", " ").split():
-            word = part.strip().lower().removesuffix("_proj")
-            if word in ("all", "all-linear", "linear"):
-                chosen.update(LORA_TARGETS)
-            elif word in ("attention", "attn"):
-                chosen.update(mem.LORA_ATTENTION)
-            elif word in LORA_TARGETS:
-                chosen.add(word)
-            elif word in ("o", "out", "output", "dense"):
-                chosen.add("o")
-            else:
-                raise InvalidQuery(
-                    f"Unknown LoRA target {part!r}. Use all, attention, or names among q, k, v, o, gate, up, down.",
-                    key="error.lora_targets",
-                    target=part,
-                )
-    if not chosen:
-        raise InvalidQuery(
-            "LoRA needs at least one target. Use all, attention, or names among q, k, v, o, gate, up, down.",
-            key="error.lora_targets",
-            target="",
-        )
-    return tuple(name for name in LORA_TARGETS if name in chosen)
 
 
 def _state_bytes(precision_id: str) -> tuple[int, int, int]:
@@ -480,44 +447,6 @@ def _ram_bytes(job: Job, memory: Memory, precision: Precision, rules: Profile) -
     return loaded + offloaded + PROCESS_RAM_BYTES
 
 
-def _limit(job: Job, share: Memory, usable: int, rules: Profile, notes: list[Assumption]) -> tuple[int, int | None]:
-    """The memory a job may use on each GPU under its runtime, and what the runtime takes regardless.
-
-    vLLM takes gpu_memory_utilization of the card and fills what is left with KV blocks; SGLang keeps
-    mem_fraction_static for weights and the KV pool and reserves the rest for activations and graphs."""
-    rules_inference = rules.inference
-    if job.task in TRAINING_TASKS or rules_inference is None or rules_inference.preallocate == "none":
-        return usable, None
-    if rules_inference.preallocate == "utilization":
-        share_used = rules_inference.utilization or 0.9
-        reserved = int(share_used * usable)
-        notes.append(_assume("assume.vllm", reserved_gib=round(reserved / mem.GIB, 1), share=round(share_used * 100)))
-        return reserved, reserved
-    chunk = rules_inference.prefill_chunk_tokens or 2048
-    reserved_mib = (rules_inference.reserved_base_mib or 0) + 1.5 * max(chunk, 2048)
-    reserved_mib += 2 * (rules_inference.cuda_graph_max_bs or 0)
-    static = int(usable - reserved_mib * 2**20)
-    notes.append(_assume("assume.sglang", static_gib=round(static / mem.GIB, 1), share=round(100 * static / usable)))
-    dynamic = share.activations_bytes + share.overhead_bytes
-    if dynamic > usable - static:  # activations beyond the reserve eat into the static pool
-        static = usable - dynamic
-    return static + dynamic, static
-
-
-def _capability_notes(job: Job, notes: list[Assumption]) -> None:
-    """What the GPU cannot do that changes the setup: no bf16 (fp16 instead), no FlashAttention 2."""
-    gpu = job.gpu
-    if gpu is None or gpu.id == "budget":
-        return
-    pytorch = job.runtime not in ("llama.cpp", "mlx") and backend(gpu) in ("cuda", "rocm")
-    if not has_bf16(gpu) and pytorch:
-        key = "assume.no_bf16_training" if job.task in TRAINING_TASKS else "assume.no_bf16"
-        fa = "" if has_flash_attention_2(gpu) else "_no_fa2"
-        notes.append(_assume(key + fa, gpu=short_name(gpu)))
-    elif pytorch and not has_flash_attention_2(gpu) and job.flash_attention:
-        notes.append(_assume("assume.no_fa2", gpu=short_name(gpu)))
-
-
 @functools.lru_cache(maxsize=16384)
 def estimate(job: Job) -> Estimate:
     """Memory by component, per GPU, host RAM, whether it fits the GPU given (with the runtime's headroom),
@@ -528,8 +457,7 @@ def estimate(job: Job) -> Estimate:
     resolved, precision = resolve_job(job)
     assert resolved.runtime is not None
     rules = profile(resolved.runtime)
-    notes: list[Assumption] = [_assume("assume.runtime", runtime=rules.name)]
-    _capability_notes(resolved, notes)
+    notes: list[Assumption] = [_assume("assume.runtime", runtime=rules.name), *headroom.capability_notes(resolved)]
     if resolved.task in TRAINING_TASKS:
         memory, more = _training_memory(resolved, precision, rules)
     else:
@@ -544,24 +472,8 @@ def estimate(job: Job) -> Estimate:
     if moe is not None and resolved.task not in TRAINING_TASKS:
         active_b = round(resolved.model.architecture.active_params() / 1e9, 1)
         notes.append(_assume("assume.moe", experts=moe.experts, active_b=active_b))
-    reserved = headroom = margin = None
-    fits = None
-    why_not = None
-    gpu = resolved.gpu
-    if gpu is not None:
-        usable = gpu.usable_memory_bytes
-        if gpu.gpu_memory_share < 1:
-            notes.append(_assume("assume.unified", share=round(gpu.gpu_memory_share * 100)))
-        why_not = unsupported(resolved.runtime, precision.id, precision.kind, gpu)
-        limit, reserved = _limit(resolved, share, usable, rules, notes)
-        headroom = limit - share.total_bytes
-        margin = margin_bytes(resolved.runtime, usable)
-        fits = why_not is None and headroom >= margin
-        if why_not is not None:
-            notes.append(_assume(f"assume.cannot.{why_not}", runtime=rules.name, precision=precision.name,
-                                 gpu=short_name(gpu)))
-        elif margin:
-            notes.append(_assume("assume.headroom", margin_gib=round(margin / mem.GIB, 2)))
+    room = headroom.on_gpu(resolved, share, precision, rules)
+    notes.extend(room.notes)
     notes.append(_assume("assume.overhead", overhead_gib=round(share.overhead_bytes / mem.GIB, 2)))
     speed = _speed(resolved, share, notes, rules)
     return Estimate(
@@ -569,11 +481,11 @@ def estimate(job: Job) -> Estimate:
         memory=whole,
         per_gpu_bytes=share.total_bytes,
         ram_bytes=_ram_bytes(resolved, memory, precision, rules),
-        reserved_per_gpu_bytes=reserved,
-        fits=fits,
-        headroom_bytes=headroom,
-        margin_bytes=margin,
-        unsupported=why_not,
+        reserved_per_gpu_bytes=room.reserved,
+        fits=room.fits,
+        headroom_bytes=room.headroom,
+        margin_bytes=room.margin,
+        unsupported=room.unsupported,
         host_weights_bytes=_host_weights(resolved, precision, rules) if resolved.task not in TRAINING_TASKS else 0,
         assumptions=tuple(notes),
         **speed,

@@ -7,6 +7,7 @@ arXiv 2205.05198, B4 model states after Rajbhandari et al. 2020 (ZeRO), B5 overh
 
 from __future__ import annotations
 
+from knowledge.errors import InvalidQuery
 from knowledge.estimator.architecture import Architecture
 
 GIB = 2**30
@@ -129,6 +130,36 @@ def checkpoint_bytes(arch: Architecture, seq: int, batch: int) -> int:
 
 LORA_MODULES = ("q", "k", "v", "o", "gate", "up", "down")
 LORA_ATTENTION = ("q", "k", "v", "o")
+
+
+def lora_targets(names: tuple[str, ...] | str) -> tuple[str, ...]:
+    """LoRA target projections from "all", "attention" or names such as q,v / q_proj,v_proj (in model order)."""
+    items = (names,) if isinstance(names, str) else names
+    chosen: set[str] = set()
+    for item in items:
+        for part in str(item).replace(",", " ").split():
+            word = part.strip().lower().removesuffix("_proj")
+            if word in ("all", "all-linear", "linear"):
+                chosen.update(LORA_MODULES)
+            elif word in ("attention", "attn"):
+                chosen.update(LORA_ATTENTION)
+            elif word in LORA_MODULES:
+                chosen.add(word)
+            elif word in ("o", "out", "output", "dense"):
+                chosen.add("o")
+            else:
+                raise InvalidQuery(
+                    f"Unknown LoRA target {part!r}. Use all, attention, or names among q, k, v, o, gate, up, down.",
+                    key="error.lora_targets",
+                    target=part,
+                )
+    if not chosen:
+        raise InvalidQuery(
+            "LoRA needs at least one target. Use all, attention, or names among q, k, v, o, gate, up, down.",
+            key="error.lora_targets",
+            target="",
+        )
+    return tuple(name for name in LORA_MODULES if name in chosen)
 
 
 def lora_params(arch: Architecture, rank: int, targets: tuple[str, ...] = LORA_MODULES) -> int:

@@ -228,7 +228,7 @@ def _inference_memory(job: Job, precision: Precision, rules: Profile) -> tuple[M
     weights = weight_bytes(arch, precision) - _host_weights(job, precision, rules)
     kv = mem.kv_cache_bytes(arch, job.context_tokens, job.batch, kv_bytes_per_element(job.kv_precision))
     notes = [
-        _assume("assume.inference", context=job.context_tokens, batch=job.batch, precision=precision.name),
+        _assume("assume.inference", context=job.context_tokens, batch=job.batch, precision=precision.id),
         _assume("assume.kv", kv_precision=job.kv_precision),
     ]
     fused = inference.awq_fused_cache_tokens if precision.id == "awq" else None
@@ -316,7 +316,7 @@ def _training_memory(job: Job, precision: Precision, rules: Profile) -> tuple[Me
                 "assume.lora",
                 rank=job.lora_rank,
                 trained_m=round(trained / 1e6, 1),
-                base=precision.name,
+                base=precision.id,
                 targets=",".join(targets),
             )
         )
@@ -333,7 +333,7 @@ def _training_memory(job: Job, precision: Precision, rules: Profile) -> tuple[Me
                 key,
                 bytes_per_param=round(w + g + master + per_param, 1),
                 optimizer=job.optimizer,
-                precision=precision.name,
+                precision=precision.id,
             )
         )
     if offload:

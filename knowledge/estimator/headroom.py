@@ -79,7 +79,7 @@ def on_gpu(job: Job, share: Memory, precision: Precision, rules: Profile) -> Roo
     margin = margin_bytes(rules.id, usable)
     if why_not is not None:
         notes.append(
-            _assume(f"assume.cannot.{why_not}", runtime=rules.name, precision=precision.name, gpu=short_name(gpu))
+            _assume(f"assume.cannot.{why_not}", runtime=rules.name, precision=precision.id, gpu=short_name(gpu))
         )
     elif margin:
         notes.append(_assume("assume.headroom", margin_gib=round(margin / mem.GIB, 2)))

@@ -47,7 +47,7 @@ def test_a_tight_answer_says_how_tight_and_what_gives_room():
 def test_v100_training_says_no_bf16_and_uses_fp16_mixed_precision():
     reply = ask("can a v100 train llama 2 7b")
     assert "V100 has no bf16: fp16 mixed precision, no FlashAttention 2" in reply.text
-    assert reply.precision == "mixed_fp16"
+    assert reply.precision == "mixed_fp16" and reply.query is not None and reply.query.precision == "mixed_fp16"
 
 
 def test_a_vllm_question_gets_vllm_advice():

@@ -77,6 +77,8 @@ def _how(model: Model, gpu: Gpu, task: Task, lang: Language) -> str:
         parts.append(labels(lang, f"change.{change.kind}", **fields))
     if fit is not None and fit.gpus_needed:
         parts.append(labels(lang, "how.gpus", count=fit.gpus_needed))
+    if not parts and fit is not None and fit.tight:
+        return labels(lang, "how.tight", gib=number(fit.estimate.per_gpu_gib, lang))
     if not parts:
         return labels(lang, "how.no")
     key = "how.with_changes" if found.kind == "with_changes" else "how.no_detail"

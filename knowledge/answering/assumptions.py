@@ -10,6 +10,10 @@ from knowledge.i18n import LOCALES, Language, Messages, number
 
 # The assumptions worth a place in a chat answer's one-line summary, in order.
 _SHORT = (
+    "assume.hub",
+    "assume.hub_differs",
+    "assume.hub_config",
+    "assume.gguf_file",
     "assume.cannot.runtime_precision",
     "assume.cannot.runtime_backend",
     "assume.cannot.runtime_old_gpu",

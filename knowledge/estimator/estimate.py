@@ -19,6 +19,7 @@ from knowledge.errors import InvalidQuery
 from knowledge.estimator import headroom
 from knowledge.estimator import memory as mem
 from knowledge.estimator.architecture import Architecture
+from knowledge.estimator.catalog import Provenance
 from knowledge.estimator.job import TRAINING_TASKS, Assumption, Estimate, Job, Memory, Runtime
 from knowledge.estimator.precision import (
     MIXED,
@@ -160,10 +161,48 @@ def _resolve_context(job: Job, arch: Architecture) -> int:
     return context
 
 
+def _stored_file(job: Job) -> Provenance | None:
+    """The GGUF file whose tensors are the weights, when the model was read from one."""
+    provenance = job.model.provenance
+    if provenance is None or provenance.weights_bytes is None or provenance.precision is None:
+        return None
+    return provenance
+
+
+def _resolve_file(job: Job, stored: Provenance) -> tuple[str, Precision, Runtime]:
+    """A GGUF file's weights are what it stores, run by llama.cpp, for inference."""
+    assert stored.precision is not None  # checked by _stored_file
+    precision = resolve(stored.precision)
+    file_type = stored.file_type or precision.name
+    if job.task in TRAINING_TASKS:
+        raise InvalidQuery("GGUF models are for inference.", key="error.gguf_training")
+    if job.precision is not None and resolve(job.precision).id != precision.id:
+        raise InvalidQuery(
+            f"{stored.reference} stores {file_type} weights; --precision {job.precision} does not apply to it. "
+            "Drop --precision, or estimate another file.",
+            key="error.file_precision",
+            file=stored.reference,
+            file_type=file_type,
+            precision=job.precision,
+        )
+    if job.runtime not in (None, "llama.cpp"):
+        raise InvalidQuery(
+            f"{file_type} is a GGUF format that only llama.cpp runs. Use --runtime llama.cpp or a "
+            "precision such as fp16, int8, nf4 or gptq.",
+            key="error.gguf_runtime",
+            precision=file_type,
+        )
+    return precision.id, precision, "llama.cpp"
+
+
 def resolve_job(job: Job) -> tuple[Job, Precision]:
     """The job with every default filled in, and the storage precision of its weights."""
-    precision_id, precision = _resolve_precision(job)
-    runtime = _resolve_runtime(job, precision)
+    stored = _stored_file(job)
+    if stored is not None:
+        precision_id, precision, runtime = _resolve_file(job, stored)
+    else:
+        precision_id, precision = _resolve_precision(job)
+        runtime = _resolve_runtime(job, precision)
     if job.task in TRAINING_TASKS and precision.kind == "gguf":
         raise InvalidQuery("GGUF models are for inference.", key="error.gguf_training")
     context = _resolve_context(job, job.model.architecture)
@@ -225,7 +264,9 @@ def _inference_memory(job: Job, precision: Precision, rules: Profile) -> tuple[M
     arch = job.model.architecture
     inference = rules.inference
     assert job.context_tokens is not None and job.kv_precision is not None and inference is not None  # resolved
-    weights = weight_bytes(arch, precision) - _host_weights(job, precision, rules)
+    stored = _stored_file(job)
+    full = stored.weights_bytes if stored is not None and stored.weights_bytes else weight_bytes(arch, precision)
+    weights = full - _host_weights(job, precision, rules)
     kv = mem.kv_cache_bytes(arch, job.context_tokens, job.batch, kv_bytes_per_element(job.kv_precision))
     notes = [
         _assume("assume.inference", context=job.context_tokens, batch=job.batch, precision=precision.id),
@@ -436,7 +477,7 @@ def _ram_bytes(job: Job, memory: Memory, precision: Precision, rules: Profile) -
     """Host memory: the checkpoint passes through RAM when loading (16-bit shards, or the GGUF file that
     llama.cpp maps, its token embedding staying there), offloaded checkpoints, plus the process."""
     arch = job.model.architecture
-    if precision.kind in ("gguf", "mlx"):
+    if precision.kind in ("gguf", "mlx") or _stored_file(job) is not None:
         loaded = memory.weights_bytes + _host_weights(job, precision, rules)
     else:
         loaded = arch.total_params() * 2
@@ -445,6 +486,28 @@ def _ram_bytes(job: Job, memory: Memory, precision: Precision, rules: Profile) -
         assert job.context_tokens is not None
         offloaded = mem.checkpoint_bytes(arch, job.context_tokens, job.batch)
     return loaded + offloaded + PROCESS_RAM_BYTES
+
+
+def _origin(job: Job) -> Assumption | None:
+    """Where the figures come from when the model is not a catalog entry: the Hub, or a GGUF file's header."""
+    provenance = job.model.provenance
+    if provenance is None:
+        return None
+    computed_b = round(job.model.params / 1e9, 2)
+    if provenance.kind == "gguf":
+        return _assume(
+            "assume.gguf_file",
+            file=provenance.reference,
+            file_type=provenance.file_type or "",
+            tensors=provenance.tensors or 0,
+            params_b=computed_b,
+        )
+    if provenance.params_counted is None:
+        return _assume("assume.hub_config", repo=provenance.reference, params_b=computed_b)
+    counted_b = round(provenance.params_counted / 1e9, 2)
+    if abs(provenance.params_counted - job.model.params) <= 0.01 * provenance.params_counted:
+        return _assume("assume.hub", repo=provenance.reference, params_b=counted_b)
+    return _assume("assume.hub_differs", repo=provenance.reference, params_b=counted_b, computed_b=computed_b)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -475,6 +538,9 @@ def estimate(job: Job) -> Estimate:
     room = headroom.on_gpu(resolved, share, precision, rules)
     notes.extend(room.notes)
     notes.append(_assume("assume.overhead", overhead_gib=round(share.overhead_bytes / mem.GIB, 2)))
+    origin = _origin(resolved)
+    if origin is not None:
+        notes.insert(0, origin)
     speed = _speed(resolved, share, notes, rules)
     return Estimate(
         job=resolved,

@@ -18,6 +18,7 @@ from knowledge.estimator.catalog import Catalog, Gpu, load_catalog
 from knowledge.i18n import Language
 from knowledge.understanding import lexicon as lx
 from knowledge.understanding.entities import Found, Index, find, index, split_multipliers, tokenize
+from knowledge.understanding.hub_refs import find_hub_reference
 
 MAX_CHARS = 1000  # what is read of a question; a chat question is far shorter
 _MEMORY_AFTER_GPU = re.compile(
@@ -57,6 +58,9 @@ def understand(text: str, previous: Query | Answer | None = None, catalog: Catal
 def read(text: str, catalog: Catalog) -> _Reading:
     """Everything one question says on its own."""
     raw = text[:MAX_CHARS]
+    hub = find_hub_reference(raw)
+    if hub is not None:  # a Hub repo names its model exactly: no catalog name or size is read inside it
+        raw = raw[: hub.start] + " " * (hub.end - hub.start) + raw[hub.end :]
     folded = split_multipliers(lx.fold(raw))
     idx = index(catalog)
     found = find(tokenize(folded), idx)
@@ -64,6 +68,11 @@ def read(text: str, catalog: Catalog) -> _Reading:
     reading.taken = [(f.start, f.end) for f in found]
     _hardware(reading, found, idx)
     _models(reading, found, idx)
+    if hub is not None:
+        known = catalog.find_repo(hub.repo)  # a catalog model read from that repo, else the repo itself
+        reading.model = known.id if known is not None else hub.repo
+        reading.models = (reading.model, *(m for m in reading.models if m != reading.model))
+        reading.model_size_b = None
     _settings(reading)
     reading.intent, reading.explicit_intent = _intent(reading, found)
     return reading

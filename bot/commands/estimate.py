@@ -98,6 +98,7 @@ def to_json(result: Estimate) -> dict[str, Any]:
         "gpus": job.gpus,
         "fits": result.fits,
         "tight": result.tight,
+        "host_weights_gib": to_gib(result.host_weights_bytes),  # weights the runtime keeps in system RAM
         "headroom_gib": result.headroom_gib,
         "margin_gib": None if result.margin_bytes is None else to_gib(result.margin_bytes),
         "cannot_run": result.unsupported,

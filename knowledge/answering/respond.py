@@ -19,6 +19,7 @@ from knowledge.answering.catalog_info import compare, gpu_info, help_answer, mod
 from knowledge.answering.links import gpu_url, home_url, model_url
 from knowledge.answering.recommend import recommend_gpu, recommend_model
 from knowledge.answering.replies import fit, requirements, speed
+from knowledge.answering.serving import serving
 from knowledge.answering.situation import Draft, Situation
 from knowledge.answering.wording import BUDGET_ID, is_budget, memory_view
 from knowledge.errors import InvalidQuery, ModelSourceError, UnknownGpu, UnknownModel
@@ -41,12 +42,13 @@ _HANDLERS: dict[Intent, Callable[[Situation], Draft]] = {
     "gpu_info": gpu_info,
     "model_info": model_info,
     "compare": compare,
+    "serve": serving,
     "help": help_answer,
     "unknown": unknown,
 }
 # Intents whose answer is about one job: its task, precision and memory are the answer's.
 _ABOUT_A_JOB: frozenset[Intent] = frozenset(
-    {"fit", "requirements", "recommend_gpu", "recommend_model", "speed", "model_info"}
+    {"fit", "requirements", "recommend_gpu", "recommend_model", "speed", "model_info", "serve"}
 )
 # Settings that do not apply to a task: reported only when the question gave them.
 _TRAINING_ONLY = ("optimizer", "lora_rank", "checkpointing", "training_tokens")
@@ -58,7 +60,7 @@ _NOT_APPLICABLE: dict[str, tuple[str, ...]] = {
     "qlora": ("kv_precision",),
 }
 # What an intent needs before it can be answered; without it the question is answered as another intent.
-_NEEDS_MODEL: frozenset[Intent] = frozenset({"fit", "requirements", "model_info", "speed"})
+_NEEDS_MODEL: frozenset[Intent] = frozenset({"fit", "requirements", "model_info", "speed", "serve"})
 
 
 def ask(question: str, previous: Query | Answer | None = None, *, resolve_model: ModelResolver | None = None) -> Answer:
@@ -180,6 +182,7 @@ def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:
         suggestion=draft.suggestion,
         tokens_per_s=draft.tokens_per_s,
         training_hours=draft.training_hours,
+        concurrent_sequences=draft.concurrent_sequences,
         recommendations=tuple(draft.recommendations),
         url=url,
         title=draft.title,

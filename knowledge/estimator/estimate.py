@@ -17,9 +17,10 @@ from typing import Any
 
 from knowledge.errors import InvalidQuery
 from knowledge.estimator import headroom
+from knowledge.estimator import layout as lay
 from knowledge.estimator import memory as mem
 from knowledge.estimator.architecture import Architecture
-from knowledge.estimator.catalog import Provenance
+from knowledge.estimator.catalog import Gpu, Provenance
 from knowledge.estimator.job import TRAINING_TASKS, Assumption, Estimate, Job, Memory, Runtime
 from knowledge.estimator.precision import (
     MIXED,
@@ -411,10 +412,12 @@ def _per_gpu(job: Job, memory: Memory, rules: Profile) -> Memory:
         activations = memory.activations_bytes  # each GPU runs its own micro-batch
         kv = 0
     else:
+        layout = lay.inference_layout(arch, job.runtime, n)
         weights = memory.weights_bytes // n
-        kv_share = math.ceil(arch.kv_heads / n) / arch.kv_heads if arch.mla is None else 1.0
-        kv = int(memory.kv_cache_bytes * kv_share)
-        activations = memory.activations_bytes // n
+        kv = int(memory.kv_cache_bytes * lay.kv_share(arch, layout))
+        # llama.cpp gives every GPU its own compute buffer; tensor parallelism splits the activations.
+        split = 1 if job.runtime in lay.LAYER_SPLIT_RUNTIMES else layout.tensor
+        activations = memory.activations_bytes // split
         gradients = optimizer = 0
     overhead = int(rules.cuda_context_gib * mem.GIB) + int(
         rules.allocator_reserve_share * (weights + kv + activations + gradients + optimizer)
@@ -447,6 +450,10 @@ def _speed(job: Job, memory: Memory, notes: list[Assumption], rules: Profile) ->
     gpu = job.gpu
     if gpu is None:
         return {}
+    if job.gpus > 1 and job.task not in TRAINING_TASKS:
+        return _layout_speed(
+            job, gpu, memory, notes, rules.speed.decode_efficiency, rules.speed.prefill_efficiency
+        )
     arch = job.model.architecture
     active = arch.active_params()
     total = arch.total_params()
@@ -471,6 +478,44 @@ def _speed(job: Job, memory: Memory, notes: list[Assumption], rules: Profile) ->
         "prefill_tokens_per_s": round(prefill, 0),
         "bound": "memory_bandwidth",
     }
+
+
+def _layout_speed(
+    job: Job, gpu: Gpu, share: Memory, notes: list[Assumption], decode_efficiency: float, prefill_efficiency: float
+) -> dict[str, Any]:
+    """Inference on several GPUs (``knowledge.estimator.layout``): each pipeline stage reads its GPUs' share of
+    the active weights and the batch's KV cache in turn, plus the all-reduces and hand-overs; prefill gains
+    from tensor parallelism only."""
+    arch = job.model.architecture
+    active = arch.active_params()
+    read_per_step = share.weights_bytes * active / arch.total_params() + share.kv_cache_bytes
+    layout = lay.inference_layout(arch, job.runtime, job.gpus)
+    decode = lay.decode_tokens_per_s(read_per_step, layout, arch, gpu, job.batch, decode_efficiency)
+    prefill = prefill_efficiency * gpu.fp16_tensor_tflops * 1e12 * layout.tensor / (2 * active)
+    fabric = lay.link(gpu)
+    notes.append(_assume("assume.speed", efficiency=round(decode_efficiency * 100)))
+    notes.append(
+        _assume(f"assume.link_{fabric.kind}", gb_s=round(fabric.gb_s), latency_us=round(fabric.allreduce_latency_us))
+    )
+    return {
+        "tokens_per_s": round(decode, 1),
+        "prefill_tokens_per_s": round(prefill, 0),
+        "bound": "memory_bandwidth",
+    }
+
+
+def _layout_assumption(job: Job) -> Assumption:
+    n = job.gpus
+    nodes = math.ceil(n / lay.node_size())
+    if job.task in TRAINING_TASKS:
+        return _assume("assume.zero", gpus=n, stage=job.zero_stage or 0, nodes=nodes)
+    layout = lay.inference_layout(job.model.architecture, job.runtime, n)
+    if job.runtime in lay.LAYER_SPLIT_RUNTIMES:
+        return _assume("assume.layer_split", gpus=n)
+    if layout.pipeline == 1:
+        return _assume("assume.tensor_parallel", gpus=n)
+    key = "assume.tensor_pipeline" if layout.nodes > 1 else "assume.tensor_pipeline_one_node"
+    return _assume(key, gpus=n, nodes=layout.nodes, tensor=layout.tensor, pipeline=layout.pipeline)
 
 
 def _ram_bytes(job: Job, memory: Memory, precision: Precision, rules: Profile) -> int:
@@ -529,8 +574,7 @@ def estimate(job: Job) -> Estimate:
     share = _per_gpu(resolved, memory, rules)
     whole = memory if resolved.gpus == 1 else _times(share, resolved.gpus)
     if resolved.gpus > 1:
-        key = "assume.zero" if resolved.task in TRAINING_TASKS else "assume.tensor_parallel"
-        notes.append(_assume(key, gpus=resolved.gpus, stage=resolved.zero_stage or 0))
+        notes.append(_layout_assumption(resolved))
     moe = resolved.model.architecture.moe
     if moe is not None and resolved.task not in TRAINING_TASKS:
         active_b = round(resolved.model.architecture.active_params() / 1e9, 1)

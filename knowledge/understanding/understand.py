@@ -66,6 +66,7 @@ def read(text: str, catalog: Catalog) -> _Reading:
     found = find(tokenize(folded), idx)
     reading = _Reading(folded=folded, language=_language(raw, folded), intent="unknown", explicit_intent=False)
     reading.taken = [(f.start, f.end) for f in found]
+    _machine(reading)
     _hardware(reading, found, idx)
     _models(reading, found, idx)
     if hub is not None:
@@ -94,6 +95,24 @@ def _masked(reading: _Reading) -> str:
     for start, end in reading.taken:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
+
+
+def _machine(reading: _Reading) -> None:
+    """System RAM ("with 64GB of RAM") and money ("under $800", "con 600 euros"), read before VRAM sizes."""
+    ram = lx.SYSTEM_RAM.search(_masked(reading))
+    if ram and not lx.MAC.search(reading.folded) and 0 < int(ram.group(1)) <= 8192:
+        reading.asked.ram_gib = float(ram.group(1))
+        reading.taken.append((ram.start(), ram.end()))
+    money = lx.MONEY.search(_masked(reading))
+    if money:
+        before, amount, thousands, after = money.group(1), money.group(2), money.group(3), money.group(6)
+        digits = amount or money.group(4)
+        scale = 1000 if (thousands or money.group(5)) else 1
+        value = float(re.sub(r"[.,](?=\d{3}(?!\d))", "", digits).replace(",", ".")) * scale
+        if 0 < value <= 10_000_000:
+            reading.asked.budget = value
+            reading.asked.currency = "EUR" if (before or after or "") in lx.EURO_WORDS else "USD"
+            reading.taken.append((money.start(), money.end()))
 
 
 def _hardware(reading: _Reading, found: list[Found], idx: Index) -> None:
@@ -252,6 +271,8 @@ def _intent(reading: _Reading, found: list[Found]) -> tuple[Intent, bool]:
         return "speed", True
     if lx.RECOMMEND_MODEL.search(text) and reading.model is None:
         return "recommend_model", True
+    if lx.SERVING.search(text) and has_model:
+        return "serve", True
     if (lx.RECOMMEND_GPU.search(text) and (has_model or not has_hardware)) or _how_many_gpus(text, found):
         return "recommend_gpu", True
     if reading.gpu is not None and not has_model:

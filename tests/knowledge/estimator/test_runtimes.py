@@ -132,3 +132,14 @@ def test_gpus_without_bf16_train_in_fp16_mixed_precision(catalog):
     assert (v100.job.precision, a100.job.precision) == ("mixed_fp16", "mixed")
     assert v100.memory.optimizer_bytes == a100.memory.optimizer_bytes
     assert profile("transformers").training is not None
+
+
+def test_pytorch_runtimes_want_half_a_gib_or_five_percent_free(catalog):
+    """transformers' margin is max(0.5 GiB, 5 % of usable memory): on an 8 GiB RTX 4060 (7.75 GiB usable) 5 % is
+    0.39 GiB, so 0.5 GiB; on an A100 80GB (78.8 GiB usable, ECC on) 5 % is 3.94 GiB."""
+    small = estimate(job(catalog, "Llama 3.2 1B", gpu="RTX 4060"))
+    assert small.margin_bytes == GIB // 2
+    a100 = catalog.find_gpu("A100 80GB")
+    big = estimate(job(catalog, "Llama 3.2 1B", gpu="A100 80GB"))
+    assert big.margin_bytes == int(0.05 * a100.usable_memory_bytes)
+    assert round(big.margin_bytes / GIB, 2) == round(0.05 * a100.usable_memory_gib, 2)

@@ -18,8 +18,9 @@ from knowledge.estimator.architecture import Architecture
 from knowledge.estimator.catalog import normalize
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
-PrecisionKind = Literal["float", "fp8", "bnb", "gptq", "gguf"]
+PrecisionKind = Literal["float", "fp8", "bnb", "gptq", "gguf", "mlx"]
 MIXED = "mixed"  # training: bf16 compute with fp32 master weights and optimizer states
+MIXED_FP16 = "mixed_fp16"  # the same in fp16 with loss scaling, on GPUs without bf16 (V100, T4, RTX 20)
 _DATA = Path(__file__).parent.parent / "data" / "precisions.yaml"
 
 

@@ -19,27 +19,14 @@ VLLM_CUDA_GRAPHS_BYTES = GIB // 2  # vLLM's CUDA graph capture (vllm #7553 repor
 
 
 def _mlp_width(arch: Architecture) -> int:
-    """Intermediate width a token passes through (top-k plus shared experts for MoE)."""
-    if arch.moe is None:
-        return arch.intermediate_size
-    return (arch.moe.top_k + arch.moe.shared_experts) * arch.moe.expert_intermediate_size
-
-
-def _q_dim(arch: Architecture) -> int:
-    if arch.mla is not None:
-        return arch.attention_heads * (arch.mla.qk_nope_head_dim + arch.mla.qk_rope_head_dim)
-    return arch.attention_heads * arch.head_dim
-
-
-def _kv_dim(arch: Architecture) -> int:
-    if arch.mla is not None:
-        return arch.attention_heads * arch.mla.v_head_dim
-    return arch.kv_heads * arch.head_dim
+    """The widest intermediate a token passes through in any layer (top-k plus shared experts for MoE)."""
+    return max(arch.mlp_width(kind) for kind in set(arch.mlp_kinds()))
 
 
 def kv_cache_bytes(arch: Architecture, context_tokens: int, batch: int, bytes_per_element: float) -> int:
-    """K and V for every cached token: KV heads x head_dim per layer (GQA, MQA), windowed layers, MLA latents."""
-    return int(arch.kv_elements_per_token(context_tokens) * batch * bytes_per_element)
+    """K and V for every cached token: KV heads x head_dim per layer (GQA, MQA), windowed layers, MLA latents,
+    plus the fixed state of linear-attention layers (held in the same type here)."""
+    return int(arch.cache_elements(context_tokens) * batch * bytes_per_element)
 
 
 def inference_activation_bytes(arch: Architecture, tokens: int, batch: int, *, flash_attention: bool) -> int:
@@ -69,17 +56,20 @@ def llama_cpp_compute_bytes(arch: Architecture, context_tokens: int, *, flash_at
     return int(buffer + output)
 
 
-def training_layer_activation_bytes(arch: Architecture, seq: int, batch: int, *, flash_attention: bool) -> int:
+def training_layer_activation_bytes(
+    arch: Architecture, seq: int, batch: int, *, flash_attention: bool, mlp: str = "dense"
+) -> int:
     """Activations one transformer layer keeps for its backward pass (16-bit), Korthikanti adapted.
 
     Attention block: the inputs of both norms and of the QKV projection, Q, K and V, and the attention
     output (10h + 2q + 4kv bytes per token with h = hidden, q = query width, kv = key width). Gated MLP: the
     gate and up outputs, the activation and the product (8 x width); a plain MLP keeps the first output and
-    the activation (4 x width). No dropout masks (modern LLM recipes train without dropout). Without flash
+    the activation (4 x width); ``mlp`` is the layer's MLP kind (an MoE layer's width is its top-k plus
+    shared experts). No dropout masks (modern LLM recipes train without dropout). Without flash
     attention the score matrix and its softmax are kept too (4 x heads x seq bytes per token).
     """
-    per_token = 10 * arch.hidden_size + 2 * _q_dim(arch) + 4 * _kv_dim(arch)
-    per_token += (8 if arch.gated_mlp else 4) * _mlp_width(arch)
+    per_token = 10 * arch.hidden_size + 2 * arch.q_dim + 4 * arch.kv_dim
+    per_token += (8 if arch.gated_mlp else 4) * arch.mlp_width(mlp)
     total = batch * seq * per_token
     if not flash_attention:
         total += 4 * batch * arch.attention_heads * seq * seq
@@ -112,31 +102,42 @@ def training_activation_bytes(
     top. With activation checkpointing each layer keeps only its input (2h bytes per token); the peak is then
     those inputs plus the larger of the loss phase and one layer being recomputed in the backward pass.
     """
-    layer = training_layer_activation_bytes(arch, seq, batch, flash_attention=flash_attention)
+    per_kind = {
+        kind: training_layer_activation_bytes(arch, seq, batch, flash_attention=flash_attention, mlp=kind)
+        for kind in set(arch.mlp_kinds())
+    }
     loss = loss_bytes(arch, seq, batch, chunked_loss=chunked_loss)
     if checkpointing:
-        return int(arch.layers * batch * seq * arch.hidden_size * HALF + max(layer, loss))
-    return int(arch.layers * layer + loss)
+        return int(arch.layers * batch * seq * arch.hidden_size * HALF + max(max(per_kind.values()), loss))
+    return int(sum(per_kind[kind] for kind in arch.mlp_kinds()) + loss)
+
+
+def lora_targets(arch: Architecture, attention: str, mlp: str) -> int:
+    """Sum of (in + out) over the linear layers of one block that LoRA adapts (q, k, v, o and the MLP's).
+
+    Linear-attention blocks adapt their input projections (q, k, v, z; beta, alpha) and output projection.
+    MoE blocks adapt every routed and shared expert.
+    """
+    h = arch.hidden_size
+    if attention == "linear" and arch.linear_attention is not None:
+        la = arch.linear_attention
+        targets = (h + 2 * la.key_dim + 2 * la.value_dim) + (h + 2 * la.value_heads) + (la.value_dim + h)
+    elif arch.mla is not None:
+        targets = 2 * h + 2 * arch.q_dim + arch.kv_dim  # q, kv down/up and output, approximately
+    else:
+        targets = 2 * (h + arch.q_dim) + 2 * (h + arch.kv_dim)
+    matrices = 3 if arch.gated_mlp else 2
+    if mlp == "dense" or arch.moe is None:
+        return targets + matrices * (h + arch.intermediate_size)
+    moe = arch.moe
+    targets += moe.experts * matrices * (h + moe.expert_intermediate_size)
+    shared = moe.shared_expert_intermediate_size or moe.expert_intermediate_size
+    return targets + moe.shared_experts * matrices * (h + shared)
 
 
 def lora_params(arch: Architecture, rank: int) -> int:
     """Trainable LoRA parameters with adapters on every linear layer of every block: rank x (in + out)."""
-    h = arch.hidden_size
-    if arch.mla is not None:
-        attention = 2 * h + 2 * _q_dim(arch) + _kv_dim(arch)  # q, kv down/up and output, approximately
-    else:
-        attention = 2 * (h + _q_dim(arch)) + 2 * (h + _kv_dim(arch))
-    per_layer = 0
-    total = 0
-    for index in range(arch.layers):
-        if arch.moe is None or index < arch.moe.dense_layers:
-            mlp = (3 if arch.gated_mlp else 2) * (h + arch.intermediate_size)
-        else:
-            experts = arch.moe.experts + arch.moe.shared_experts
-            mlp = experts * (3 if arch.gated_mlp else 2) * (h + arch.moe.expert_intermediate_size)
-        per_layer = attention + mlp
-        total += per_layer
-    return rank * total
+    return rank * sum(lora_targets(arch, layer.attention, layer.mlp) for layer in arch.layer_list())
 
 
 def optimizer_bytes_per_param(optimizer: str, *, state_bytes: int, hidden_size: int) -> float:

@@ -48,6 +48,9 @@ class Model(_Frozen):
     # True where the vendor's active count leaves out the input embedding table (DeepSeek); Mistral counts it.
     params_active_excludes_embeddings: bool = False
     architecture: Architecture
+    # The precision its weights are released in, a precisions.yaml id: bf16 for most, fp8 (DeepSeek V3, Kimi
+    # K2), mxfp4_experts (gpt-oss). An estimate that names no precision uses it.
+    native_precision: str = "bf16"
     source: str  # URL of the config.json (or paper) the architecture comes from
     notes: str = ""
 

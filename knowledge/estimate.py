@@ -74,7 +74,7 @@ def _resolve_precision(job: Job) -> tuple[str, Precision]:
                 precision=precision.name,
             )
         return precision.id, precision
-    default = "q4_k_m" if job.runtime == "llama.cpp" else "fp16"
+    default = "q4_k_m" if job.runtime == "llama.cpp" else job.model.native_precision
     precision = resolve(name or default)
     return precision.id, precision
 
@@ -89,7 +89,7 @@ def _resolve_runtime(job: Job, precision: Precision) -> Runtime:
             key="error.gguf_runtime",
             precision=precision.name,
         )
-    if job.runtime == "llama.cpp" and precision.kind in ("bnb", "gptq", "fp8"):
+    if job.runtime == "llama.cpp" and precision.kind in ("bnb", "gptq", "fp8", "fp4"):
         raise InvalidQuery(
             f"llama.cpp does not run {precision.name}. Use a GGUF type such as q4_k_m or q8_0, or fp16.",
             key="error.llama_cpp_precision",
@@ -332,10 +332,12 @@ def _speed(job: Job, memory: Memory, notes: list[Assumption]) -> dict[str, Any]:
 
 
 def _ram_bytes(job: Job, memory: Memory, precision: Precision) -> int:
-    """Host memory: the checkpoint passes through RAM when loading (16-bit shards, or the GGUF file that
-    llama.cpp maps), plus the Python/PyTorch process."""
+    """Host memory: the checkpoint passes through RAM when loading (16-bit shards, the checkpoint as released
+    (FP8, MXFP4) when run at its native precision, or the GGUF file that llama.cpp maps), plus the
+    Python/PyTorch process."""
     arch = job.model.architecture
-    loaded = memory.weights_bytes if precision.kind == "gguf" else arch.total_params() * 2
+    as_released = precision.kind == "gguf" or precision.id == job.model.native_precision
+    loaded = memory.weights_bytes if as_released else arch.total_params() * 2
     return loaded + PROCESS_RAM_BYTES
 
 

@@ -18,7 +18,7 @@ from knowledge.catalog import normalize
 from knowledge.errors import CatalogError, InvalidQuery
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
-PrecisionKind = Literal["float", "fp8", "bnb", "gptq", "gguf"]
+PrecisionKind = Literal["float", "fp8", "fp4", "bnb", "gptq", "gguf"]
 MIXED = "mixed"  # training: bf16 compute with fp32 master weights and optimizer states
 _DATA = Path(__file__).parent / "data" / "precisions.yaml"
 

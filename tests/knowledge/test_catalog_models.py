@@ -13,6 +13,9 @@ import yaml
 from knowledge import catalog as catalog_module
 from knowledge.catalog import Catalog, Model, normalize
 from knowledge.errors import CatalogError
+from knowledge.estimate import estimate
+from knowledge.job import Job
+from knowledge.precision import bits, resolve
 
 MODELS: tuple[Model, ...] = catalog_module._load("models.yaml", Model, "models")
 BY_ID = {model.id: model for model in MODELS}
@@ -342,3 +345,29 @@ def test_published_range_reads_the_precision_of_a_figure() -> None:
     assert _published_range(37_000_000_000) == (36_500_000_000, 38_000_000_000)
     assert _published_range(3_300_000_000) == (3_250_000_000, 3_400_000_000)
     assert _published_range(12_879_925_248) == (12_879_925_248 - 128_799_252, 12_879_925_248 + 128_799_252)
+
+
+# ---- native precision ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.id)
+def test_native_precision_is_a_known_precision(model: Model) -> None:
+    """Every model's release precision is one of precisions.yaml, so a question without one can use it."""
+    assert resolve(model.native_precision).id == model.native_precision
+
+
+def test_a_question_without_a_precision_takes_the_release_precision() -> None:
+    """DeepSeek V3 is released in FP8: an estimate naming no precision weighs it in FP8, not 16-bit."""
+    result = estimate(Job(model=BY_ID["deepseek-v3"]))
+    assert result.job.precision == "fp8"
+    assert result.job.precision == BY_ID["deepseek-v3"].native_precision
+    assert estimate(Job(model=BY_ID["llama-3.1-8b"])).job.precision == "bf16"
+
+
+def test_microscaling_formats_count_their_block_scales() -> None:
+    """MXFP4: 4-bit E2M1 + one 8-bit E8M0 scale per 32 = 4 + 8/32 = 4.25 bits (OCP MX spec v1.0).
+    NVFP4: 4-bit E2M1 + one 8-bit E4M3 scale per 16 = 4 + 8/16 = 4.5 bits (NVIDIA's NVFP4 description)."""
+    assert bits("mxfp4") == 4 + 8 / 32 == 4.25
+    assert bits("nvfp4") == 4 + 8 / 16 == 4.5
+    assert resolve("MXFP4").id == "mxfp4"
+    assert resolve("nvfp4").id == "nvfp4"

@@ -23,7 +23,7 @@ from typing import Literal, NamedTuple
 from pydantic import BaseModel, ConfigDict, NonNegativeInt, PositiveInt, model_validator
 
 AttentionType = Literal["mha", "gqa", "mqa", "mla"]
-LayerAttention = Literal["full", "sliding", "linear"]
+LayerAttention = Literal["full", "sliding", "linear", "cross"]
 LayerMlp = Literal["dense", "moe"]
 _PATTERN_ITEM = re.compile(r"^([a-z]+)(?:\*(\d+))?$")
 
@@ -53,6 +53,18 @@ class MLA(_Frozen):
     qk_nope_head_dim: PositiveInt
     qk_rope_head_dim: PositiveInt
     v_head_dim: PositiveInt
+    # DeepSeek Sparse Attention's lightning indexer (V3.2): its heads score past tokens from a cached key of
+    # index_head_dim per token and layer; attention then reads the top 2048.
+    index_heads: NonNegativeInt = 0
+    index_head_dim: NonNegativeInt = 0
+
+    def indexer_params(self, hidden: int) -> int:
+        """wq_b (q latent -> heads x dim), wk (hidden -> dim), its LayerNorm, the per-head weights."""
+        if not self.index_heads:
+            return 0
+        q_in = self.q_lora_rank or hidden
+        dim = self.index_head_dim
+        return q_in * self.index_heads * dim + hidden * dim + 2 * dim + hidden * self.index_heads
 
 
 class LinearAttention(_Frozen):
@@ -115,7 +127,9 @@ class VisionTower(_Frozen):
     patch_size: PositiveInt | None = None
     image_size: PositiveInt | None = None
     channels: PositiveInt = 3
+    patch_bias: bool = True
     class_token: bool = False
+    pre_norm: bool = False  # a LayerNorm before the blocks (CLIP, Llama 4) as well as after them
     projector_params: NonNegativeInt = 0
 
     @model_validator(mode="after")
@@ -131,10 +145,10 @@ class VisionTower(_Frozen):
         assert self.layers and self.hidden_size and self.intermediate_size and self.patch_size and self.image_size
         h, i = self.hidden_size, self.intermediate_size
         positions = (self.image_size // self.patch_size) ** 2 + (1 if self.class_token else 0)
-        patch = self.channels * self.patch_size**2 * h + h
-        block = 4 * (h * h + h) + 2 * h * i + i + h + 2 * 2 * h
-        class_token = h if self.class_token else 0
-        return patch + positions * h + class_token + self.layers * block + 2 * h + self.projector_params
+        patch = self.channels * self.patch_size**2 * h + (h if self.patch_bias else 0)
+        block = 4 * (h * h + h) + 2 * h * i + i + h + 2 * 2 * h  # q, k, v, o; fc1, fc2; two LayerNorms
+        extras = (h if self.class_token else 0) + (2 * h if self.pre_norm else 0) + 2 * h
+        return patch + positions * h + self.layers * block + extras + self.projector_params
 
 
 class Layer(NamedTuple):
@@ -178,8 +192,9 @@ class Architecture(_Frozen):
     mlp_bias: bool = False
     lm_head_bias: bool = False
     learned_position_embeddings: NonNegativeInt = 0
-    # Per-layer attention: full, sliding (the window, or Llama 4's chunk, of sliding_window_tokens) or linear
-    # (a fixed state, `linear_attention`). Absent: every layer full. "sliding*3, full": 3 local to 1 global.
+    # Per-layer attention: full, sliding (the window, or Llama 4's chunk, of sliding_window_tokens), linear
+    # (a fixed state, `linear_attention`) or cross (to image tokens). Absent: every layer full.
+    # "sliding*3, full": 3 local to 1 global, repeated from layer 0.
     attention_pattern: tuple[str, ...] | None = None
     sliding_window_tokens: PositiveInt | None = None
     # Per-layer MLP for MoE models: dense or moe. Absent: moe.dense_layers dense layers first, then MoE.
@@ -187,6 +202,9 @@ class Architecture(_Frozen):
     qk_norm: bool = False  # RMSNorm on each query and key head (Qwen3, Gemma 3): 2 x head_dim weights per layer
     attention_sinks: bool = False  # one learned sink logit per head and layer (gpt-oss)
     attention_output_gate: bool = False  # q_proj also emits a per-channel output gate (Qwen3-Next)
+    # Cross-attention layers (Llama 3.2 Vision) attend to the image's tokens, not the text: they cache K and V
+    # of this many image tokens per sequence, whatever the context.
+    cross_attention_tokens: PositiveInt | None = None
     kv_shared_layers: NonNegativeInt = 0  # the last layers reuse earlier layers' K and V (Gemma 3n)
     moe: MoE | None = None
     mla: MLA | None = None
@@ -210,8 +228,10 @@ class Architecture(_Frozen):
         if self.attention_heads % self.kv_heads:
             raise ValueError("attention_heads must be a multiple of kv_heads")
         kinds = set(self.attention_kinds())
-        if not kinds <= {"full", "sliding", "linear"}:
-            raise ValueError(f"attention_pattern kinds must be full, sliding or linear, not {sorted(kinds)}")
+        if not kinds <= {"full", "sliding", "linear", "cross"}:
+            raise ValueError(f"attention_pattern kinds must be full, sliding, linear or cross, not {sorted(kinds)}")
+        if "cross" in kinds and self.cross_attention_tokens is None:
+            raise ValueError("cross layers need cross_attention_tokens")
         if "sliding" in kinds and self.sliding_window_tokens is None:
             raise ValueError("sliding layers need sliding_window_tokens")
         if "linear" in kinds and self.linear_attention is None:
@@ -297,7 +317,7 @@ class Architecture(_Frozen):
                 + m.kv_lora_rank
                 + m.kv_lora_rank * self.attention_heads * (m.qk_nope_head_dim + m.v_head_dim)
             )
-            return q + kv + self.attention_heads * m.v_head_dim * h
+            return q + kv + self.attention_heads * m.v_head_dim * h + m.indexer_params(h)
         q_dim = self.attention_heads * self.head_dim
         q_out = 2 * q_dim if self.attention_output_gate else q_dim
         kv_dim = self.kv_heads * self.head_dim
@@ -310,6 +330,8 @@ class Architecture(_Frozen):
             params += 2 * self.head_dim
         if self.attention_sinks:
             params += self.attention_heads
+        if kind == "cross":  # Llama 3.2 Vision: q and k head norms, tanh gates on attention and MLP outputs
+            params += (0 if self.qk_norm else 2 * self.head_dim) + 2
         return params
 
     def _mlp_params(self, intermediate: int) -> int:
@@ -388,13 +410,12 @@ class Architecture(_Frozen):
         )
 
     def active_params(self) -> int:
-        """Parameters used per token (top-k experts for MoE; equal to the total for dense models)."""
+        """Parameters used per generated token: top-k experts for MoE, no vision tower (it reads images once)."""
         return (
             self.embedding_params()
             + sum(self._layer_params(active=True))
             + self._norm_params
             + self.lm_head_params()
-            + self.vision_params()
         )
 
     def linear_layer_params(self) -> int:
@@ -402,8 +423,12 @@ class Architecture(_Frozen):
         return sum(self._layer_params(active=False)) - self.layers * self.norms_per_layer * self._norm_params
 
     def routed_expert_params(self) -> int:
-        """Parameters of every routed expert in every MoE layer (what gpt-oss ships in MXFP4)."""
-        return self.moe_layers * (self.moe.experts * self.expert_params() if self.moe is not None else 0)
+        """Weight matrices of every routed expert in every MoE layer (what gpt-oss ships in MXFP4; their
+        biases stay 16-bit)."""
+        if self.moe is None:
+            return 0
+        matrices = 3 if self.gated_mlp else 2
+        return self.moe_layers * self.moe.experts * matrices * self.hidden_size * self.moe.expert_intermediate_size
 
     # -- attention layout -----------------------------------------------------------------------------
 
@@ -414,7 +439,7 @@ class Architecture(_Frozen):
         (their fixed state is :meth:`state_elements`); layers that reuse another layer's cache add nothing.
         """
         if self.mla is not None:
-            per_layer_token = self.mla.kv_lora_rank + self.mla.qk_rope_head_dim
+            per_layer_token = self.mla.kv_lora_rank + self.mla.qk_rope_head_dim + self.mla.index_head_dim
         else:
             per_layer_token = 2 * self.kv_heads * self.head_dim
         window = min(context_tokens, self.sliding_window_tokens or context_tokens)
@@ -424,10 +449,14 @@ class Architecture(_Frozen):
         return per_layer_token * (full * context_tokens + sliding * window)
 
     def state_elements(self) -> int:
-        """Elements of the fixed per-sequence state of linear-attention layers (zero without them)."""
-        if self.linear_attention is None:
-            return 0
-        return self.linear_attention_layers * self.linear_attention.state_elements()
+        """Elements cached per sequence whatever its length: linear-attention states, image K and V."""
+        elements = 0
+        if self.linear_attention is not None:
+            elements += self.linear_attention_layers * self.linear_attention.state_elements()
+        if self.cross_attention_tokens is not None:
+            cross = sum(layer.attention == "cross" for layer in self.layer_list())
+            elements += cross * 2 * self.kv_heads * self.head_dim * self.cross_attention_tokens
+        return elements
 
     def cache_elements(self, context_tokens: int) -> int:
         """Everything cached per sequence: K and V of attention layers plus linear layers' states."""

@@ -274,6 +274,9 @@ def _by_family_and_size(span: list[Token], idx: Index) -> str | None:
     close = [m for m in models if abs(m.params_b - size) / size < 0.15]
     if not close:
         return None
+    defaults = [m for m in close if m.size_default]  # the current model of that size, never a coder or distill
+    if defaults:
+        return defaults[0].id
     best = min(abs(m.params_b - size) for m in close)
     return [m for m in close if abs(m.params_b - size) - best < 0.3][-1].id
 

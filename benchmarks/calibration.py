@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from knowledge.calibration import comparisons  # after the path set-up above
+from knowledge.estimator.calibration import comparisons  # after the path set-up above
 
 
 def report() -> str:

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/site_build.py
 
-Renders every page (`knowledge.publish.render`), then runs the same strict `mkdocs build` as
+Renders every page (`bot.sitegen.publish.render`), then runs the same strict `mkdocs build` as
 `vrambot site build` into a temporary folder (the committed pages, so the working tree is not touched),
 and prints the timings and the page counts.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from knowledge import publish  # after the path set-up above
-from knowledge.catalog import load_catalog
+from bot.sitegen import publish  # after the path set-up above
+from knowledge.estimator.catalog import load_catalog
 
 
 def main() -> int:
@@ -44,7 +44,7 @@ def main() -> int:
     print(f"catalog: {len(catalog.models)} models, {len(catalog.gpus)} GPUs, {len(catalog.seed)} seed rows")
     print(f"generated files: {len(files)} ({sum(p.suffix == '.md' for p in files)} Markdown, "
           f"{sum(p.suffix == '.svg' for p in files)} SVG)")
-    print(f"render (python -m knowledge.publish): {render_s:.1f} s")
+    print(f"render (python -m bot.sitegen.publish): {render_s:.1f} s")
     print(f"mkdocs build --strict: {build_s:.1f} s")
     print(f"HTML pages: {len(pages)} ({len(pages) - len(english)} Spanish, {len(english)} English); {size_mb:.1f} MB")
     return 0

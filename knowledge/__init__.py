@@ -4,10 +4,10 @@ Nothing here imports a chat platform or a web framework; the estimator does no I
 """
 
 from knowledge.answer_model import Answer, Query
-from knowledge.catalog import Catalog, Gpu, Model, SeedRow, load_catalog
+from knowledge.answering.respond import answer, ask
 from knowledge.errors import CatalogError, InvalidQuery, KnowledgeError, UnknownGpu, UnknownModel
-from knowledge.job import Estimate, Job, Memory
-from knowledge.respond import answer, ask
+from knowledge.estimator.catalog import Catalog, Gpu, Model, SeedRow, load_catalog
+from knowledge.estimator.job import Estimate, Job, Memory
 
 __all__ = [
     "Answer",

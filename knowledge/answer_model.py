@@ -7,12 +7,13 @@ All text in an Answer is already in the question's language; adapters only lay i
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
+from knowledge.estimator.job import Optimizer, Runtime, Task
+from knowledge.estimator.verdicts import Verdict
 from knowledge.i18n import Language
-from knowledge.job import Optimizer, Runtime, Task
 
 Intent = Literal[
     "fit",
@@ -26,7 +27,6 @@ Intent = Literal[
     "help",
     "unknown",
 ]
-Verdict = Literal["yes", "with_changes", "no"]
 INTENTS: tuple[Intent, ...] = get_args(Intent)
 
 
@@ -34,8 +34,49 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Query(_Model):
+class Settings(BaseModel):
+    """The settings of a job that a question, a command or a follow-up may set; ``None`` takes the default.
+
+    Declared once: the question reader fills them, a follow-up keeps every one the new question leaves unset
+    (:meth:`keep`), the answer reports them (:class:`ResolvedQuery`) and the CLI and the bots offer them.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    task: Task | None = None
+    precision: str | None = None  # weights precision
+    context_tokens: int | None = None
+    batch: int | None = None
+    runtime: Runtime | None = None
+    optimizer: Optimizer | None = None
+    kv_precision: str | None = None
+    lora_rank: int | None = None
+    checkpointing: bool | None = None
+    training_tokens: int | None = None
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(Settings.model_fields)
+
+    def asked(self) -> dict[str, Any]:
+        """The settings given (not ``None``), by name."""
+        return {name: getattr(self, name) for name in Settings.names() if getattr(self, name) is not None}
+
+    def keep(self, before: Settings) -> dict[str, Any]:
+        """A follow-up's settings: this turn's where given, else the previous turn's.
+
+        A new task drops the previous precision: "fine-tune it" after "in 4-bit" is not a 4-bit fine-tune.
+        """
+        merged = {**before.asked(), **self.asked()}
+        if self.task is not None and self.task != before.task and self.precision is None:
+            merged.pop("precision", None)
+        return {name: merged.get(name) for name in Settings.names()}
+
+
+class Query(Settings):
     """What a question asks, with names as typed (resolved against the catalog when answered)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     text: str = ""
     language: Language = "en"
@@ -47,13 +88,28 @@ class Query(_Model):
     gpus: tuple[str, ...] = ()  # compare: the GPUs named
     gpu_count: int | None = None  # "two 3090s"
     vram_gib: float | None = None  # a bare budget: "8GB of VRAM"
-    task: Task | None = None
-    precision: str | None = None
-    context_tokens: int | None = None
-    batch: int | None = None
-    runtime: Runtime | None = None
-    optimizer: Optimizer | None = None
-    training_tokens: int | None = None
+
+    def settings(self) -> Settings:
+        return Settings(**{name: getattr(self, name) for name in Settings.names()})
+
+
+class ResolvedQuery(Settings):
+    """The query an answer is for: names resolved to catalog ids, every setting at the value used.
+
+    ``defaults`` names the settings the question left unset (the value shown is the default the answer used);
+    a follow-up keeps only the settings that were asked.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model_id: str | None = None
+    gpu_id: str | None = None  # None for a bare memory budget
+    gpus: int = 1
+    vram_gib: float | None = None  # a bare memory budget ("8GB of VRAM")
+    defaults: tuple[str, ...] = ()
+
+    def asked_settings(self) -> Settings:
+        return Settings(**{k: v for k, v in self.asked().items() if k not in self.defaults})
 
 
 class ModelRef(_Model):
@@ -121,7 +177,9 @@ class Answer(_Model):
     recommendations: tuple[Recommendation, ...] = ()
     url: str | None = None  # the site page (and row anchor) of the model or GPU
     title: str  # one line: the verdict or the headline figure
-    text: str  # the whole answer as a person reads it (short enough for one chat message)
+    lines: tuple[str, ...] = ()  # the detail lines under the title, as a person reads them
+    text: str  # title, lines, assumptions and link as one message (short enough for one chat message)
     fields: tuple[Field, ...] = ()  # the breakdown, labelled
     assumptions: str = ""  # one short line
     error: Literal["unknown_model", "unknown_gpu", "invalid_query"] | None = None  # a usage error
+    query: ResolvedQuery = ResolvedQuery()  # what the answer is for, every setting included

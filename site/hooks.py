@@ -14,4 +14,4 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def on_pre_build(config: Any, **kwargs: Any) -> None:
-    subprocess.run([sys.executable, "-m", "knowledge.publish"], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "bot.sitegen.publish"], cwd=ROOT, check=True)

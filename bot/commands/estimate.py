@@ -8,10 +8,10 @@ from typing import Any, NoReturn
 
 import click
 
-from knowledge.catalog import load_catalog
 from knowledge.errors import KnowledgeError
-from knowledge.estimate import estimate as run_estimate
-from knowledge.job import OPTIMIZERS, RUNTIMES, TASKS, Estimate, Job, to_gib
+from knowledge.estimator.catalog import load_catalog
+from knowledge.estimator.estimate import estimate as run_estimate
+from knowledge.estimator.job import OPTIMIZERS, RUNTIMES, TASKS, Estimate, Job, to_gib
 
 EXIT_USAGE = 2
 
@@ -73,7 +73,7 @@ def to_json(result: Estimate) -> dict[str, Any]:
     """The estimate as the JSON object `vrambot estimate --json` prints."""
     job = result.job
     gpu = job.gpu
-    from knowledge.render_assumptions import assumption_lines
+    from knowledge.answering.assumptions import assumption_lines
 
     memory = result.memory.gib()
     memory["per_gpu_gib"] = result.per_gpu_gib
@@ -106,7 +106,7 @@ def _print(result: Estimate) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from knowledge.render_assumptions import assumption_lines
+    from knowledge.answering.assumptions import assumption_lines
 
     data = to_json(result)
     job = result.job

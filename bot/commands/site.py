@@ -1,6 +1,6 @@
 """`vrambot site build` and `vrambot site serve`: regenerate the reference site's pages, then run MkDocs.
 
-Both regenerate ``site/docs`` first (``python -m knowledge.publish``), so the site always shows the current
+Both regenerate ``site/docs`` first (``python -m bot.sitegen.publish``), so the site always shows the current
 catalog and estimator. ``build`` runs ``mkdocs build`` (strict: a broken link or anchor fails it) into
 ``build/site`` or ``--out``; ``serve`` runs MkDocs' development server with live reload, regenerating the pages
 whenever the catalog, the templates or the labels change.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from knowledge.publish import REGENERATE, ROOT, stale, write_all
+from bot.sitegen.publish import REGENERATE, ROOT, stale, write_all
 
 CONFIG = ROOT / "mkdocs.yml"
 WATCH = ("knowledge/data", "site/templates", "site/locales")

@@ -17,9 +17,9 @@ from discord.app_commands import Choice
 from bot.discord_bot import domain, limits
 from bot.discord_bot.translator import localized
 from knowledge.answer_model import Answer
-from knowledge.catalog import load_catalog
+from knowledge.estimator.catalog import load_catalog
+from knowledge.estimator.job import TASKS, Task
 from knowledge.i18n import Language, language_of_locale, number
-from knowledge.job import TASKS, Task
 
 Produce = Callable[[Language], Answer]
 Layout = Literal["answer", "help"]

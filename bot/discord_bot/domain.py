@@ -1,15 +1,15 @@
 """The adapter's only door into the domain: build a :class:`Query` from slash-command options, or pass
-free text to ``knowledge.ask`` (both from ``knowledge.respond``). Nothing here decides an answer."""
+free text to ``knowledge.ask`` (both from ``knowledge.answering.respond``). Nothing here decides an answer."""
 
 from __future__ import annotations
 
 from knowledge.answer_model import Answer, Intent, Query
-from knowledge.catalog import load_catalog
+from knowledge.answering.respond import answer as answer_query
+from knowledge.answering.respond import ask as ask_question
+from knowledge.estimator.catalog import load_catalog
+from knowledge.estimator.job import Task
 from knowledge.i18n import Language
-from knowledge.job import Task
-from knowledge.respond import answer as answer_query
-from knowledge.respond import ask as ask_question
-from knowledge.understand import read, understand
+from knowledge.understanding.understand import read, understand
 
 
 def ask(question: str, previous: Answer | None, fallback: Language | None = None) -> Answer:

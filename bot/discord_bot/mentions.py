@@ -15,19 +15,28 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
 import discord
 
 from bot.discord_bot import domain, limits, render
 from bot.discord_bot.messages import t
+from bot.discord_bot.settings import DiscordSettings
+from bot.memory import ConversationMemory
 from knowledge.answer_model import Answer
-from knowledge.i18n import language_of_locale
-
-if TYPE_CHECKING:
-    from bot.discord_bot.client import VramBot
+from knowledge.i18n import Language, language_of_locale
 
 log = logging.getLogger("vrambot.discord")
+
+
+class VramBot(Protocol):
+    """What mentions need of the bot (:class:`bot.discord_bot.client.VramBot`), without importing it."""
+
+    client: discord.Client
+    settings: DiscordSettings
+    memory: ConversationMemory[str, Answer]
+
+    def cooldown_notice(self, user_id: int, lang: Language) -> str | None: ...
 THREAD_ARCHIVE_MINUTES: Literal[60, 1440, 4320, 10080] = 1440  # a day
 
 

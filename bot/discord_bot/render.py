@@ -86,17 +86,9 @@ def _fit_total(embed: EmbedDict, budget: int) -> EmbedDict:
     return embed
 
 
-def _body(answer: Answer, title: str) -> str:
-    """``answer.text`` without what the embed shows elsewhere: the title line, the assumptions line
-    (the footer) and the site link (the title links to it)."""
-    lines = answer.text.strip().splitlines()
-    if lines and lines[0].strip() == title:
-        lines = lines[1:]
-    assumptions = answer.assumptions.strip()
-    kept = [
-        line for line in lines if not (assumptions and assumptions in line) and not (answer.url and answer.url in line)
-    ]
-    return "\n".join(kept).strip()
+def _body(answer: Answer) -> str:
+    """The answer's detail lines (the title, the assumptions and the link have their own places)."""
+    return "\n".join(answer.lines).strip()
 
 
 def answer_embed(answer: Answer, *, budget: int = limits.EMBED_TOTAL) -> EmbedDict:
@@ -107,14 +99,14 @@ def answer_embed(answer: Answer, *, budget: int = limits.EMBED_TOTAL) -> EmbedDi
         title, description = t(lang, "reply.usage_title"), headline
     else:
         title = limits.truncate(headline, limits.EMBED_TITLE) or "vrambot"
-        description = _body(answer, headline if title == headline else "")
+        description = _body(answer) if title == headline else f"{headline}\n{_body(answer)}".strip()
     embed: EmbedDict = {"type": "rich", "title": title, "color": colour_of(answer)}
     if description:
         embed["description"] = limits.truncate(description, limits.EMBED_DESCRIPTION)
     if answer.url:
         embed["url"] = answer.url
     fields = [_field(f.name, f.value, inline=True) for f in answer.fields]
-    if answer.suggestion and answer.suggestion.strip() not in answer.text:
+    if answer.suggestion and not any(answer.suggestion.strip() in line for line in answer.lines):
         fields.append(_field(t(lang, "label.suggestion"), answer.suggestion, inline=False))
     if answer.recommendations and not all(r.text in description for r in answer.recommendations):
         fields.append(_lines_field(t(lang, "label.options"), [r.text for r in answer.recommendations]))

@@ -56,7 +56,7 @@ def knowledge_ask(question: str, previous: Answer | None) -> Answer:
 def language_of(text: str, default: Language = "en") -> Language:
     """The question's language as ``knowledge`` reads it, for the adapter's own messages; ``default`` if unsure."""
     try:
-        from knowledge.understand import understand
+        from knowledge.understanding.understand import understand
 
         return understand(text).language if text.strip() else default
     except Exception:

@@ -28,10 +28,10 @@ def test_the_estimator_does_no_io():
     probe = """
 import builtins, socket
 from knowledge import Job, load_catalog
-from knowledge.estimate import estimate
-from knowledge.fit import assess
+from knowledge.estimator.estimate import estimate
+from knowledge.estimator.verdicts import assess
 catalog = load_catalog()
-import knowledge.precision as p; p.table()
+import knowledge.estimator.precision as p; p.table()
 def refuse(*a, **k): raise AssertionError("I/O in the estimator")
 builtins.open = refuse
 socket.socket = refuse

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from knowledge import publish
-from knowledge.catalog import Catalog, SeedRow, load_catalog
+from bot.sitegen import publish
+from knowledge.estimator.catalog import Catalog, SeedRow, load_catalog
 
 from .htmlcheck import Site
 

@@ -1,4 +1,4 @@
-"""Every link a bot can send (knowledge.links) lands on a page of the built site."""
+"""Every link a bot can send (knowledge.answering.links) lands on a page of the built site."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from knowledge.catalog import Catalog
+from knowledge.answering.links import gpu_url, home_url, model_url
+from knowledge.estimator.catalog import Catalog
 from knowledge.i18n import LANGUAGES
-from knowledge.links import gpu_url, home_url, model_url
 
 from .htmlcheck import Site, target_file
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from knowledge.catalog import Catalog
-from knowledge.links import gpu_path, model_path
+from knowledge.answering.links import gpu_path, model_path
+from knowledge.estimator.catalog import Catalog
 
 from .htmlcheck import Site, parse
 

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from knowledge import charts
+from bot.sitegen import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

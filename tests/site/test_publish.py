@@ -9,12 +9,12 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from knowledge import publish
-from knowledge.catalog import Catalog
-from knowledge.estimate import estimate
-from knowledge.job import Job
-from knowledge.links import gpu_path, model_path
-from knowledge.site_figures import fits, reference_gpus
+from bot.sitegen import publish
+from bot.sitegen.figures import fits, reference_gpus
+from knowledge.answering.links import gpu_path, model_path
+from knowledge.estimator.catalog import Catalog
+from knowledge.estimator.estimate import estimate
+from knowledge.estimator.job import Job
 
 ROW_ANCHOR = re.compile(r"\{ #([a-z0-9.-]+) \}")
 SORT_CELL = re.compile(r'(\S+) \{ data-sort="(-?[0-9.]+)" \}')
@@ -136,12 +136,12 @@ def test_write_all_writes_changes_only_and_removes_orphans(tmp_path: Path, tiny_
 
 
 def test_check_mode_names_the_command_that_regenerates(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """`python -m knowledge.publish --check` exits 1 on a stale tree and says what to run."""
+    """`python -m bot.sitegen.publish --check` exits 1 on a stale tree and says what to run."""
     monkeypatch.setattr(publish, "stale", lambda: ["stale: site/docs/semilla.md"])
     lines: list[str] = []
     assert publish.main(["--check"], out=lines.append) == 1
     assert lines[0] == "stale: site/docs/semilla.md"
-    assert "run `python -m knowledge.publish`" in lines[-1]
+    assert "run `python -m bot.sitegen.publish`" in lines[-1]
 
 
 def test_every_catalog_id_is_an_anchor_on_the_site_tables(catalog: Catalog, rendered) -> None:

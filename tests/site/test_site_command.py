@@ -30,4 +30,4 @@ def test_build_check_refuses_stale_pages(monkeypatch) -> None:
     result = CliRunner().invoke(main, ["site", "build", "--check"])
     assert result.exit_code == 1
     assert "stale: site/docs/semilla.md" in result.output
-    assert "run `python -m knowledge.publish`" in result.output
+    assert "run `python -m bot.sitegen.publish`" in result.output

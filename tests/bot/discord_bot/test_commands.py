@@ -10,9 +10,9 @@ import pytest
 from bot.discord_bot import commands
 from bot.discord_bot.cli import command_payload
 from bot.discord_bot.messages import messages
-from knowledge.catalog import load_catalog
-from knowledge.job import TASKS
-from knowledge.precision import PRECISION_IDS
+from knowledge.estimator.catalog import load_catalog
+from knowledge.estimator.job import TASKS
+from knowledge.estimator.precision import PRECISION_IDS
 
 from .standin import rules
 

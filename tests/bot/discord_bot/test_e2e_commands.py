@@ -9,7 +9,7 @@ import pytest
 import knowledge
 from bot.discord_bot import render
 from knowledge.answer_model import Query
-from knowledge.respond import answer
+from knowledge.answering.respond import answer
 
 from .conftest import RunningBot, StartBot
 from .standin.server import DiscordStandIn

@@ -1,0 +1,137 @@
+"""The figures the reference site shows, all taken from the estimator (:func:`knowledge.estimator.estimate.estimate`)
+and the verdicts (:func:`knowledge.estimator.verdicts.assess`); nothing here computes memory itself.
+
+Every call is cached per (model, GPU, task, setting), so the pages that show the same figure (the model table,
+a model's page, a GPU's page, the matrix) ask the estimator once. Verdicts with their cheapest change cost a
+search over changes, so they are computed for the reference GPUs of the matrix (:data:`REFERENCE_GPUS`); every
+other model/GPU pair shows whether the job fits as asked, which is the same rule (``Estimate.fits``).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Literal
+
+from knowledge.errors import InvalidQuery
+from knowledge.estimator.catalog import Catalog, Gpu, Model
+from knowledge.estimator.estimate import estimate
+from knowledge.estimator.job import Estimate, Job, Task
+from knowledge.estimator.verdicts import Fit, assess
+
+# Inference precisions in the model table and GPU pages: 16-bit, 8-bit (FP8, bitsandbytes), 4-bit (GPTQ, GGUF).
+TABLE_PRECISIONS: tuple[str, ...] = ("fp16", "fp8", "int8", "gptq", "q4_k_m")
+SPEED_PRECISIONS: tuple[str, ...] = ("fp16", "int8", "q4_k_m")
+TRAINING_TASKS_SHOWN: tuple[Task, ...] = ("lora", "qlora", "full_finetune")
+MATRIX_TASKS: tuple[Task, ...] = ("inference", "lora", "qlora", "full_finetune")
+CHART_PRECISIONS: tuple[str, ...] = ("fp16", "int8", "q4_k_m")
+KV_PER_TOKENS = 1000
+# The matrix's columns: the GPUs of the seed document plus one card per common memory size and platform
+# (8, 12, 16, 24, 48, 80, 141 and 192 GB; consumer, workstation, datacenter, AMD and Apple).
+REFERENCE_GPUS: tuple[str, ...] = (
+    "rtx-3060-12gb",
+    "rtx-4060",
+    "rtx-4070",
+    "rtx-4060-ti-16gb",
+    "rtx-4080",
+    "rtx-3090",
+    "rtx-4090",
+    "rtx-5090",
+    "rtx-6000-ada",
+    "apple-m4-max-128gb",
+    "a100-80gb",
+    "h100-sxm",
+    "h200",
+    "mi300x",
+)
+Kind = Literal["yes", "with_changes", "no"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a job runs on a GPU: the verdict, the change that makes it fit, how many GPUs it needs."""
+
+    kind: Kind
+    fit: Fit | None  # None where only "fits as asked" was checked
+
+
+def reference_gpus(catalog: Catalog) -> tuple[Gpu, ...]:
+    """The matrix's GPUs that the catalog holds, in the order above."""
+    ids = {gpu.id for gpu in catalog.gpus}
+    chosen = tuple(catalog.gpu(i) for i in REFERENCE_GPUS if i in ids)
+    return chosen or catalog.gpus[:12]
+
+
+@functools.cache
+def job_estimate(model: Model, task: Task, precision: str | None = None, **options: object) -> Estimate | None:
+    """The estimate of a job without a GPU, or None where the estimator refuses the combination."""
+    try:
+        return estimate(Job(model=model, task=task, precision=precision, **options))
+    except InvalidQuery:
+        return None
+
+
+@functools.cache
+def on_gpu(model: Model, gpu: Gpu, task: Task, precision: str | None = None) -> Estimate | None:
+    """The estimate of a job on one GPU (fit and speed), or None where the combination is refused."""
+    try:
+        return estimate(Job(model=model, task=task, precision=precision, gpu=gpu))
+    except InvalidQuery:
+        return None
+
+
+def fits(model: Model, gpu: Gpu, task: Task, precision: str | None = None) -> bool:
+    """Whether the job fits the GPU as asked: the estimator's per-GPU figure against the GPU's usable memory.
+
+    This is ``Estimate.fits`` for one GPU, read from the GPU-less estimate so that a table of every model on
+    every GPU asks the estimator once per model; ``tests/site`` checks it against ``estimate(job).fits``.
+    """
+    result = job_estimate(model, task, precision)
+    return result is not None and result.per_gpu_bytes <= gpu.usable_memory_bytes
+
+
+def tokens_per_s(model: Model, gpu: Gpu, precision: str) -> float | None:
+    """Expected decode tokens/s where the model fits the GPU at that precision, else None."""
+    if not fits(model, gpu, "inference", precision):
+        return None
+    result = on_gpu(model, gpu, "inference", precision)
+    return None if result is None else result.tokens_per_s
+
+
+@functools.cache
+def verdict(model: Model, gpu: Gpu, task: Task) -> Verdict:
+    """The full verdict (with the cheapest change) of a task at its defaults on one GPU."""
+    try:
+        fit = assess(Job(model=model, task=task, gpu=gpu))
+    except InvalidQuery:
+        return Verdict(kind="no", fit=None)
+    return Verdict(kind=fit.verdict, fit=fit)
+
+
+def memory_by_context(model: Model, precision: str) -> tuple[tuple[int, float], ...]:
+    """(context tokens, total GiB) for inference, from 512 tokens by powers of two to the model's maximum."""
+    maximum = model.architecture.max_context_tokens
+    contexts = [c for c in (2**e for e in range(9, 24)) if c < maximum] + [maximum]
+    points = []
+    for context in contexts:
+        result = job_estimate(model, "inference", precision, context_tokens=context)
+        if result is not None:
+            points.append((context, result.total_gib))
+    return tuple(points)
+
+
+def kv_per_tokens(model: Model, kv_precision: str) -> float | None:
+    """GiB of KV cache per :data:`KV_PER_TOKENS` tokens of one sequence, at a KV-cache precision."""
+    tokens = min(KV_PER_TOKENS, model.architecture.max_context_tokens)
+    result = job_estimate(model, "inference", "fp16", context_tokens=tokens, kv_precision=kv_precision)
+    if result is None:
+        return None
+    return result.memory.kv_cache_bytes / 2**30 * KV_PER_TOKENS / tokens
+
+
+def seed_estimate(model: Model, holds_for: dict[str, object]) -> Estimate | None:
+    """The estimate under a seed row's ``holds_for`` flags (task, precision, runtime, optimizer, ...)."""
+    options = {k: v for k, v in holds_for.items() if k not in ("task", "precision")}
+    task = holds_for["task"]
+    precision = holds_for.get("precision")
+    return job_estimate(model, task, precision, **options)

@@ -1,0 +1,45 @@
+"""An estimate's assumptions as text, in English or Spanish (message catalog domain ``assumptions``)."""
+
+from __future__ import annotations
+
+import functools
+
+from knowledge.estimator.job import Assumption, Estimate
+from knowledge.i18n import _HERE, Language, Messages, number
+
+# The assumptions worth a place in a chat answer's one-line summary, in order.
+_SHORT = (
+    "assume.inference",
+    "assume.training",
+    "assume.mixed",
+    "assume.pure",
+    "assume.lora",
+    "assume.tensor_parallel",
+    "assume.zero",
+    "assume.vllm",
+    "assume.unified",
+)
+
+
+@functools.cache
+def _messages() -> Messages:
+    return Messages(_HERE, "assumptions")
+
+
+def _format(assumption: Assumption, lang: Language) -> str:
+    fields = {
+        key: number(value, lang, 2) if isinstance(value, float) else value
+        for key, value in assumption.fields.items()
+    }
+    return _messages()(lang, assumption.key, **fields)
+
+
+def assumption_lines(result: Estimate, lang: Language) -> list[str]:
+    """Every assumption of the estimate, one sentence each."""
+    return [_format(a, lang) for a in result.assumptions]
+
+
+def assumption_summary(result: Estimate, lang: Language) -> str:
+    """The few assumptions that matter most, joined into one short line."""
+    chosen = [a for key in _SHORT for a in result.assumptions if a.key == key]
+    return "; ".join(_format(a, lang) for a in chosen)

@@ -1,0 +1,92 @@
+"""What answering works on: a :class:`Situation` (the query with its names resolved in the catalog) and the
+:class:`Draft` each intent fills in, which ``knowledge.answering.respond`` turns into an
+:class:`~knowledge.answer_model.Answer`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from knowledge.answer_model import Field, Query, Recommendation
+from knowledge.estimator.catalog import Catalog, Gpu, Model
+from knowledge.estimator.job import TRAINING_TASKS, Estimate, Job, Task
+from knowledge.estimator.precision import resolve
+from knowledge.estimator.verdicts import Verdict
+from knowledge.i18n import Language
+
+DEFAULT_TRAINING_TOKENS = 100_000_000  # a fine-tuning run, when a question asks "how long" without saying
+
+
+@dataclass(frozen=True)
+class Situation:
+    """A query with its model and hardware found in the catalog."""
+
+    query: Query
+    catalog: Catalog
+    model: Model | None
+    representative: bool  # the model stands for "a 13B model"
+    gpu: Gpu | None  # a catalog GPU, or a stand-in for a bare budget (id "budget")
+    count: int  # GPUs of that kind
+
+    @property
+    def lang(self) -> Language:
+        return self.query.language
+
+    @property
+    def task(self) -> Task:
+        return self.query.task or "inference"
+
+    def job(
+        self, model: Model | None = None, *, on: Gpu | Literal["asked"] | None = "asked", count: int = 1, **update: Any
+    ) -> Job:
+        """The job the question asks about, made consistent (a 4-bit fine-tune is QLoRA; GGUF runs on llama.cpp).
+
+        ``on`` is the hardware: the GPU asked about (with its count), another GPU (``count`` of them) or none.
+        """
+        query = self.query
+        task: Task = update.pop("task", self.task)
+        precision: str | None = update.pop("precision", query.precision)
+        runtime = query.runtime
+        kind = resolve(precision).kind if precision else None
+        if task in ("full_finetune", "pretrain", "lora") and kind not in (None, "float"):
+            task, precision = "qlora", None  # "fine-tune in 4-bit" is QLoRA
+        if task == "qlora" and kind not in (None, "bnb", "gptq"):
+            precision = None
+        llama_cpp_cannot = runtime == "llama.cpp" and kind not in (None, "gguf", "float")
+        only_llama_cpp = runtime not in (None, "llama.cpp") and kind == "gguf"
+        if task in TRAINING_TASKS or llama_cpp_cannot or only_llama_cpp:
+            runtime = None  # training runs on PyTorch; each runtime runs its own formats
+        fields: dict[str, Any] = {
+            "model": model or self.model,
+            "task": task,
+            "precision": precision,
+            "context_tokens": query.context_tokens,
+            "batch": query.batch or 1,
+            "runtime": runtime,
+            "optimizer": query.optimizer or "adamw",
+            "gpu": self.gpu if on == "asked" else on,
+            "gpus": self.count if on == "asked" else count,
+            "training_tokens": query.training_tokens,
+        }
+        fields.update(update)
+        return Job(**fields)
+
+
+@dataclass
+class Draft:
+    """An answer being written: the text lines and the structured fields."""
+
+    title: str
+    lines: list[str] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
+    estimate: Estimate | None = None  # the estimate the memory figures and assumptions come from
+    verdict: Verdict | None = None
+    suggestion: str | None = None
+    tokens_per_s: float | None = None
+    training_hours: float | None = None
+    recommendations: list[Recommendation] = field(default_factory=list)
+    model: Model | None = None  # overrides the situation's (a recommended model)
+    gpu: Gpu | None = None  # overrides the situation's (a GPU a recommendation picked)
+    gpu_count: int | None = None  # "how many": the number needed
+    url: str | None = None

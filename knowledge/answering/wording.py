@@ -1,0 +1,104 @@
+"""Small pieces of answer text shared by every intent: names of tasks, precisions, hardware, memory figures.
+
+All words come from the knowledge message catalog (``knowledge/locales/*/LC_MESSAGES/knowledge.po``);
+numbers are written as the language writes them ("19.2 GiB", "19,2 GiB").
+"""
+
+from __future__ import annotations
+
+from knowledge.answer_model import Field, MemoryView
+from knowledge.estimator.catalog import Gpu
+from knowledge.estimator.job import Estimate, Task, to_gib
+from knowledge.estimator.precision import MIXED, resolve
+from knowledge.i18n import Language, gib, number, t
+
+BUDGET_ID = "budget"  # the id of the stand-in GPU for a bare memory budget ("8GB of VRAM")
+
+
+def task_label(lang: Language, task: Task) -> str:
+    return t(lang, f"label.task.{task}")
+
+
+def precision_label(lang: Language, precision: str | None) -> str:
+    if precision is None:
+        return ""
+    if precision == MIXED:
+        return t(lang, "label.precision.mixed")
+    return resolve(precision).name
+
+
+def is_budget(gpu: Gpu) -> bool:
+    return gpu.id == BUDGET_ID
+
+
+def hardware(lang: Language, gpu: Gpu, count: int = 1) -> str:
+    """ "GeForce RTX 4060", "2× GeForce RTX 3090", "24 GiB of VRAM"."""
+    if is_budget(gpu):
+        return t(lang, "label.budget", vram=gib(gpu.memory_gib, lang))
+    if count > 1:
+        return t(lang, "label.gpus", count=count, gpu=gpu.name)
+    return gpu.name
+
+
+def usable(lang: Language, gpu: Gpu, count: int = 1) -> str:
+    """The memory a job may use on ``count`` GPUs ("8 GiB", "2 × 24 GiB")."""
+    each = gib(gpu.usable_memory_gib, lang)
+    return each if count == 1 else f"{count} × {each}"
+
+
+def memory_view(result: Estimate) -> MemoryView:
+    figures = result.memory.gib()
+    return MemoryView(**figures, per_gpu_gib=result.per_gpu_gib, ram_gib=result.ram_gib)
+
+
+_FIELDS = (
+    ("weights_gib", "field.weights"),
+    ("kv_cache_gib", "field.kv_cache"),
+    ("activations_gib", "field.activations"),
+    ("gradients_gib", "field.gradients"),
+    ("optimizer_gib", "field.optimizer"),
+    ("overhead_gib", "field.overhead"),
+)
+
+
+def memory_fields(lang: Language, result: Estimate) -> list[Field]:
+    """The breakdown, labelled: every non-zero component, the total, per GPU when split, system RAM."""
+    figures = result.memory.gib()
+    fields = [Field(name=t(lang, label), value=gib(figures[key], lang)) for key, label in _FIELDS if figures[key]]
+    fields.append(Field(name=t(lang, "field.total"), value=gib(figures["total_gib"], lang)))
+    if result.job.gpus > 1:
+        fields.append(
+            Field(name=t(lang, "field.per_gpu"), value=f"{result.job.gpus} × {gib(result.per_gpu_gib, lang)}")
+        )
+    fields.append(Field(name=t(lang, "field.ram"), value=gib(result.ram_gib, lang)))
+    return fields
+
+
+def total(lang: Language, result: Estimate) -> str:
+    return gib(to_gib(result.memory.total_bytes), lang)
+
+
+def per_gpu(lang: Language, result: Estimate) -> str:
+    return gib(result.per_gpu_gib, lang)
+
+
+def params(lang: Language, params_b: float) -> str:
+    """A parameter count in billions: "6.7", "0.12", "405"."""
+    digits = 2 if params_b < 1 else 1
+    return number(params_b, lang, digits) if params_b < 100 else number(params_b, lang, 0)
+
+
+def tokens(lang: Language, count: int) -> str:
+    """A token count as people say it: "4,096", "1B", "250M"."""
+    if count >= 1_000_000_000:
+        return f"{number(count / 1e9, lang, 1)}B"
+    if count >= 1_000_000:
+        return f"{number(count / 1e6, lang, 0)}M"
+    return number(count, lang, 0)
+
+
+def joined(lang: Language, items: list[str]) -> str:
+    """ "A, B or C" / "A, B o C"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {t(lang, 'word.or')} {items[-1]}"

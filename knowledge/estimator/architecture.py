@@ -375,10 +375,12 @@ class Architecture(_Frozen):
         per_layer_input = 0
         if self.per_layer_embeddings is not None:  # gate h -> w, projection w -> h, a norm of h
             per_layer_input = 2 * self.hidden_size * self.per_layer_embeddings.hidden_size + self.hidden_size
-        return tuple(
-            self.attention_params(layer.attention) + norms + self.mlp_params(layer.mlp, active=active) + per_layer_input
-            for layer in self.layer_list()
-        )
+        by_kind = {
+            layer: self.attention_params(layer.attention) + norms + self.mlp_params(layer.mlp, active=active)
+            + per_layer_input
+            for layer in set(self.layer_list())
+        }
+        return tuple(by_kind[layer] for layer in self.layer_list())
 
     def embedding_params(self) -> int:
         """Token (and learned position, and per-layer) embeddings."""
@@ -401,22 +403,11 @@ class Architecture(_Frozen):
 
     def total_params(self) -> int:
         """Every parameter held in memory (all experts, the vision tower)."""
-        return (
-            self.embedding_params()
-            + sum(self._layer_params(active=False))
-            + self._norm_params
-            + self.lm_head_params()
-            + self.vision_params()
-        )
+        return _totals_cached(self)[0]
 
     def active_params(self) -> int:
         """Parameters used per generated token: top-k experts for MoE, no vision tower (it reads images once)."""
-        return (
-            self.embedding_params()
-            + sum(self._layer_params(active=True))
-            + self._norm_params
-            + self.lm_head_params()
-        )
+        return _totals_cached(self)[1]
 
     def linear_layer_params(self) -> int:
         """Parameters in the transformer blocks' linear layers (what LoRA and 4-bit quantization touch)."""
@@ -474,6 +465,15 @@ class Architecture(_Frozen):
 @functools.lru_cache(maxsize=1024)
 def _layer_params_cached(arch: Architecture, active: bool) -> tuple[int, ...]:
     return arch._compute_layer_params(active=active)
+
+
+@functools.lru_cache(maxsize=1024)
+def _totals_cached(arch: Architecture) -> tuple[int, int]:
+    """(total, active) parameters; cached, as the recommender asks for them for every model many times."""
+    outside = arch.embedding_params() + arch._norm_params + arch.lm_head_params()
+    total = outside + sum(arch._layer_params(active=False)) + arch.vision_params()
+    active = outside + sum(arch._layer_params(active=True))
+    return total, active
 
 
 @functools.lru_cache(maxsize=1024)

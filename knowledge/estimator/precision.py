@@ -7,6 +7,7 @@ larger type, as llama.cpp does, so their size is computed tensor by tensor rathe
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from pathlib import Path
 from typing import Literal
 
@@ -135,22 +136,23 @@ def _linear_split(arch: Architecture, *, experts_apart: bool) -> tuple[int, int,
     """
     h = arch.hidden_size
     attn_v = down = attn_output = 0
-    for layer in arch.layer_list():
+    for layer, count in Counter(arch.layer_list()).items():
         if layer.attention == "linear" and arch.linear_attention is not None:
-            attn_output += arch.linear_attention.value_dim * h
+            attn_output += count * arch.linear_attention.value_dim * h
         elif arch.mla is not None:
-            attn_output += arch.attention_heads * arch.mla.v_head_dim * h
+            attn_output += count * arch.attention_heads * arch.mla.v_head_dim * h
         else:
-            attn_v += h * arch.kv_heads * arch.head_dim
-            attn_output += arch.attention_heads * arch.head_dim * h
-        down += _down_params(arch, layer.mlp, routed=False)
+            attn_v += count * h * arch.kv_heads * arch.head_dim
+            attn_output += count * arch.attention_heads * arch.head_dim * h
+        down += count * _down_params(arch, layer.mlp, routed=False)
         if not experts_apart:
-            down += _down_params(arch, layer.mlp, routed=True)
+            down += count * _down_params(arch, layer.mlp, routed=True)
     experts = arch.routed_expert_params() if experts_apart else 0
     rest = arch.linear_layer_params() - attn_v - down - attn_output - experts
     return attn_v, down, attn_output, experts, rest
 
 
+@functools.lru_cache(maxsize=4096)
 def weight_bytes(arch: Architecture, precision: Precision) -> int:
     """Bytes of every weight at a precision, tensor kind by tensor kind.
 

@@ -463,3 +463,42 @@ def test_microscaling_formats_count_their_block_scales() -> None:
     assert bits("nvfp4") == 4 + 8 / 16 == 4.5
     assert resolve("MXFP4").id == "mxfp4"
     assert resolve("nvfp4").id == "nvfp4"
+
+
+# ---- release dates and the model a bare size means ----------------------------------------------------------
+
+
+def _nominal_size(name: str) -> str | None:
+    """The size a model's name gives ("Qwen3 30B-A3B" -> "30", "Llama 3.1 8B" -> "8"), if any."""
+    match = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)B\b", name, flags=re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def test_at_most_one_size_default_per_nominal_size() -> None:
+    """A bare "8B" or "70B" means one model: the size defaults name their size and never share it."""
+    owners: dict[str, list[str]] = {}
+    for model in MODELS:
+        if model.size_default:
+            size = _nominal_size(model.name)
+            assert size is not None, f"{model.id}: a size default needs its size in the name"
+            owners.setdefault(size, []).append(model.id)
+    assert {size: ids for size, ids in owners.items() if len(ids) > 1} == {}
+    # The issue's examples: a 7B, an 8B, a 32B and a 70B are current Qwen / Llama 3.1 class models.
+    assert owners["8"] == ["llama-3.1-8b"]
+    assert owners["70"] == ["llama-3.1-70b"]
+    assert owners["32"] == ["qwen3-32b"]
+    assert owners["7"] == ["qwen2.5-7b"]
+
+
+def test_size_defaults_are_plain_current_models() -> None:
+    """A bare size never lands on a coder, distill or vision variant, nor on a model older than 2024."""
+    for model in MODELS:
+        if model.size_default:
+            assert not re.search(r"coder|distill|vision|code", model.id), model.id
+            assert model.released is not None and model.released >= "2023-07", model.id
+
+
+def test_every_model_says_when_it_was_released() -> None:
+    """Every entry has a YYYY-MM release month, no later than the catalog's date (late 2026)."""
+    for model in MODELS:
+        assert model.released is not None and "2019-01" <= model.released <= "2026-12", model.id

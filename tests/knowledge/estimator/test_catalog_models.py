@@ -306,6 +306,12 @@ TYPED_NAMES = [
     ("GLM-4.5-Air", "glm-4.5-air"),
     ("Command R+", "command-r-plus"),
     ("QwQ-32B", "qwq-32b"),
+    ("deepseek-r1:7b", "deepseek-r1-distill-qwen-7b"),
+    ("r1 distill llama 8b", "deepseek-r1-distill-llama-8b"),
+    ("llama3.2-vision", "llama-3.2-11b-vision"),
+    ("Mistral-Nemo-Base-2407", "mistral-nemo-12b"),
+    ("Command-R-Plus", "command-r-plus"),
+    ("Command R", "command-r"),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,12 +16,22 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A plain (non-editable) install of this checkout into a folder of its own."""
-    target = tmp_path_factory.mktemp("wheel") / "site"
+    """A plain (non-editable) install of this checkout into a folder of its own.
+
+    The sources are copied first: building in place would leave setuptools' build/ folder in the checkout.
+    """
+    folder = tmp_path_factory.mktemp("wheel")
+    source, target = folder / "src", folder / "site"
+    skip = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    for package in ("knowledge", "bot"):
+        shutil.copytree(ROOT / package, source / package, ignore=skip)
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", str(target),
-         str(ROOT)],
-        check=True, capture_output=True, cwd=ROOT, timeout=300,
+         str(source)],
+        check=True, capture_output=True, cwd=folder, timeout=300,
     )  # fmt: skip
     return target
 

@@ -67,7 +67,7 @@ def _how(model: Model, gpu: Gpu, task: Task, lang: Language) -> str:
         change = fit.change
         job = change.estimate.job
         fields: dict[str, object] = {
-            "precision": precision_name(job.precision or "fp16"),
+            "precision": precision_name(job.precision or "fp16", lang),
             "tokens": job.context_tokens,
             "gib": number(change.estimate.per_gpu_gib, lang),
         }
@@ -83,7 +83,7 @@ def _how(model: Model, gpu: Gpu, task: Task, lang: Language) -> str:
 def _chart(model: Model, lang: Language, *, standalone: bool) -> str:
     labels = _labels()
     series = [
-        charts.Series(precision_name(p), memory_by_context(model, p))
+        charts.Series(precision_name(p, lang), memory_by_context(model, p))
         for p in CHART_PRECISIONS
         if memory_by_context(model, p)
     ]
@@ -113,7 +113,7 @@ def _components(model: Model, task: Task, precision: str | None, lang: Language)
         return None
     gib = result.memory.gib()
     return {
-        "precision": precision_name(result.job.precision or "fp16"),
+        "precision": precision_name(result.job.precision or "fp16", lang),
         "weights": gib_cell(gib["weights_gib"], lang),
         "kv": gib_cell(gib["kv_cache_gib"], lang),
         "activations": gib_cell(gib["activations_gib"], lang),
@@ -152,7 +152,7 @@ def model_context(catalog: Catalog, model: Model, lang: Language) -> dict[str, A
     if arch.moe is not None:
         architecture.append(("moe", f"{arch.moe.experts} / top-{arch.moe.top_k}"))
     precisions = [
-        {"name": precision_name(p), **row}
+        {"name": precision_name(p, lang), **row}
         for p in PRECISION_IDS
         if (row := _components(model, "inference", p, lang)) is not None
     ]
@@ -173,7 +173,7 @@ def model_context(catalog: Catalog, model: Model, lang: Language) -> dict[str, A
         for gpu in reference_gpus(catalog)
     ]
     runs_on = {
-        precision_name(p): [
+        precision_name(p, lang): [
             f"[{gpu.name}](../{_md(gpu_path(gpu.id))})"
             for gpu in _by_memory(catalog.gpus)
             if fits(model, gpu, "inference", p)
@@ -247,7 +247,7 @@ def gpu_context(catalog: Catalog, gpu: Gpu, lang: Language) -> dict[str, Any]:
     return {
         "gpu": gpu,
         "specs": [(labels(lang, f"spec.{key}"), value) for key, value in specs],
-        "speed_precisions": [precision_name(p) for p in SPEED_PRECISIONS],
+        "speed_precisions": [precision_name(p, lang) for p in SPEED_PRECISIONS],
         "tasks": [task_name(t, lang) for t in TRAINING_TASKS_SHOWN],
         "in_matrix": gpu in reference_gpus(catalog),
         "rows": rows,

@@ -24,10 +24,10 @@ from bot.sitegen.figures import (
     seed_estimate,
     verdict,
 )
+from knowledge import glossary
 from knowledge.estimator import calibration, estimate
 from knowledge.estimator.catalog import Catalog, SeedRow
 from knowledge.estimator.job import Task
-from knowledge.estimator.precision import resolve
 from knowledge.i18n import Language, Messages, number
 
 LOCALES = Path(__file__).resolve().parents[2] / "site" / "locales"
@@ -75,11 +75,11 @@ def gib_cell(value_gib: float | None, lang: Language) -> str:
 
 
 def task_name(task: Task, lang: Language) -> str:
-    return Labels.load()(lang, f"task.{task}")
+    return glossary.task_short_name(task, lang)
 
 
-def precision_name(precision_id: str) -> str:
-    return "mixed (bf16 + fp32)" if precision_id == "mixed" else resolve(precision_id).name
+def precision_name(precision_id: str, lang: Language) -> str:
+    return glossary.precision_name(precision_id, lang)
 
 
 def verdict_link(kind: str, lang: Language, href: str) -> str:
@@ -96,7 +96,7 @@ def _setting(holds_for: dict[str, object], lang: Language) -> str:
     task: Task = holds_for["task"]  # type: ignore[assignment]  # validated by SeedRow
     parts = [task_name(task, lang)]
     if "precision" in holds_for:
-        parts.append(precision_name(str(holds_for["precision"])))
+        parts.append(precision_name(str(holds_for["precision"]), lang))
     for key in ("runtime", "optimizer"):
         if key in holds_for:
             parts.append(str(holds_for[key]))
@@ -157,7 +157,7 @@ def models_context(catalog: Catalog) -> Context:
                 }
             )
         return {
-            "precisions": [precision_name(p) for p in TABLE_PRECISIONS],
+            "precisions": [precision_name(p, lang) for p in TABLE_PRECISIONS],
             "tasks": [task_name(t, lang) for t in TRAINING_TASKS_SHOWN],
             "context": estimate.DEFAULT_INFERENCE_CONTEXT,
             "training_context": estimate.DEFAULT_TRAINING_CONTEXT,

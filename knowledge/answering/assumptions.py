@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 
 from knowledge.estimator.job import Assumption, Estimate
-from knowledge.i18n import _HERE, Language, Messages, number
+from knowledge.glossary import precision_name
+from knowledge.i18n import LOCALES, Language, Messages, number
 
 # The assumptions worth a place in a chat answer's one-line summary, in order.
 _SHORT = (
@@ -23,12 +24,19 @@ _SHORT = (
 
 @functools.cache
 def _messages() -> Messages:
-    return Messages(_HERE, "assumptions")
+    return Messages(LOCALES, "assumptions")
+
+
+_PRECISION_FIELDS = frozenset({"precision", "base"})  # fields that hold a precision id, named by the glossary
 
 
 def _format(assumption: Assumption, lang: Language) -> str:
     fields = {
-        key: number(value, lang, 2) if isinstance(value, float) else value
+        key: number(value, lang, 2)
+        if isinstance(value, float)
+        else precision_name(str(value), lang)
+        if key in _PRECISION_FIELDS
+        else value
         for key, value in assumption.fields.items()
     }
     return _messages()(lang, assumption.key, **fields)

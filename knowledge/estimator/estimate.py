@@ -171,7 +171,7 @@ def _inference_memory(job: Job, precision: Precision) -> tuple[Memory, list[Assu
     weights = weight_bytes(arch, precision)
     kv = mem.kv_cache_bytes(arch, job.context_tokens, job.batch, kv_bytes_per_element(job.kv_precision))
     notes = [
-        _assume("assume.inference", context=job.context_tokens, batch=job.batch, precision=precision.name),
+        _assume("assume.inference", context=job.context_tokens, batch=job.batch, precision=precision.id),
         _assume("assume.kv", kv_precision=job.kv_precision),
     ]
     if job.runtime == "llama.cpp":
@@ -228,7 +228,7 @@ def _training_memory(job: Job, precision: Precision) -> tuple[Memory, list[Assum
         if job.task == "qlora":
             activations += largest_matrix_params(arch) * mem.HALF  # dequantized weight of the running layer
         notes.append(
-            _assume("assume.lora", rank=job.lora_rank, trained_m=round(trained / 1e6, 1), base=precision.name)
+            _assume("assume.lora", rank=job.lora_rank, trained_m=round(trained / 1e6, 1), base=precision.id)
         )
     else:
         w, g, s = _state_bytes(job.precision)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.estimator.job import TASKS
 from knowledge.i18n import messages
 
 KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
@@ -16,7 +15,6 @@ ANSWERING = sorted((KNOWLEDGE / "answering").glob("*.py"))
 LITERAL_KEY = re.compile(r"""\bt\(\s*(?:lang|sit\.lang|query\.language|[a-z_.]+),\s*"([a-z_.0-9]+)\"""")
 # Keys built at run time, spelled out: every value the code can put in them.
 BUILT = [
-    *(f"label.task.{task}" for task in TASKS),
     *(f"suggest.{kind}" for kind in ("precision", "checkpointing", "optimizer", "lora", "qlora", "context")),
     "suggest.context_training",
     *(f"help.example.{n}" for n in range(1, 7)),

@@ -123,7 +123,7 @@ def test_requirements_for_training_list_the_other_methods() -> None:
     assert reply.language == "es" and reply.task == "full_finetune"
     for task in ("lora", "qlora"):
         other = estimate(job("llama-2-7b", task=task))
-        assert t("es", f"label.task.{task}") in reply.text
+        assert {"lora": "ajuste fino con LoRA", "qlora": "ajuste fino con QLoRA"}[task] in reply.text
         assert gib(other.total_gib, "es") in reply.text
     assert reply.fields[0].name == "Pesos"
 

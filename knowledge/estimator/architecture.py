@@ -478,7 +478,10 @@ def _totals_cached(arch: Architecture) -> tuple[int, int]:
 
 @functools.lru_cache(maxsize=1024)
 def _layer_list_cached(arch: Architecture) -> tuple[Layer, ...]:
-    return tuple(
-        Layer(attention, mlp)  # type: ignore[arg-type]  # kinds validated in Architecture._consistent
-        for attention, mlp in zip(arch.attention_kinds(), arch.mlp_kinds(), strict=True)
-    )
+    return tuple(map(_layer, arch.attention_kinds(), arch.mlp_kinds()))
+
+
+@functools.cache
+def _layer(attention: str, mlp: str) -> Layer:
+    """One shared instance per kind of layer: a 94-layer list holds a handful of distinct layers."""
+    return Layer(attention, mlp)  # type: ignore[arg-type]  # kinds validated in Architecture._consistent

@@ -7,6 +7,8 @@ arXiv 2205.05198, B4 model states after Rajbhandari et al. 2020 (ZeRO), B5 overh
 
 from __future__ import annotations
 
+from collections import Counter
+
 from knowledge.estimator.architecture import Architecture
 
 GIB = 2**30
@@ -137,7 +139,8 @@ def lora_targets(arch: Architecture, attention: str, mlp: str) -> int:
 
 def lora_params(arch: Architecture, rank: int) -> int:
     """Trainable LoRA parameters with adapters on every linear layer of every block: rank x (in + out)."""
-    return rank * sum(lora_targets(arch, layer.attention, layer.mlp) for layer in arch.layer_list())
+    kinds = Counter(arch.layer_list())
+    return rank * sum(count * lora_targets(arch, layer.attention, layer.mlp) for layer, count in kinds.items())
 
 
 def optimizer_bytes_per_param(optimizer: str, *, state_bytes: int, hidden_size: int) -> float:

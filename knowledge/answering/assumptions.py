@@ -19,6 +19,7 @@ _SHORT = (
     "assume.zero",
     "assume.vllm",
     "assume.unified",
+    "assume.weight_only",
 )
 
 

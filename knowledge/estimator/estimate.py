@@ -370,6 +370,9 @@ def estimate(job: Job) -> Estimate:
         usable = gpu.usable_memory_bytes
         if gpu.gpu_memory_share < 1:
             notes.append(_assume("assume.unified", share=round(gpu.gpu_memory_share * 100)))
+        if (precision.kind == "fp8" and not gpu.fp8) or (precision.kind == "fp4" and not gpu.fp4):
+            stored = (precision.experts or precision.linear).upper()  # "FP8", "MXFP4", "NVFP4"
+            notes.append(_assume("assume.weight_only", format=stored, gpu=gpu.name))
         fits = share.total_bytes <= usable
         if resolved.runtime == "vllm":
             reserved = int(0.9 * usable)

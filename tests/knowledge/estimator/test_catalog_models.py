@@ -12,7 +12,7 @@ import yaml
 
 from knowledge.errors import CatalogError
 from knowledge.estimator import catalog as catalog_module
-from knowledge.estimator.catalog import Catalog, Model, normalize
+from knowledge.estimator.catalog import Catalog, Model, load_catalog, normalize
 from knowledge.estimator.data_files import PACKAGE_DATA
 from knowledge.estimator.estimate import estimate
 from knowledge.estimator.job import Job
@@ -508,3 +508,20 @@ def test_every_model_says_when_it_was_released() -> None:
     """Every entry has a YYYY-MM release month, no later than the catalog's date (late 2026)."""
     for model in MODELS:
         assert model.released is not None and "2019-01" <= model.released <= "2026-12", model.id
+
+
+@pytest.mark.parametrize(
+    ("model_id", "gpu_id", "emulated"),
+    [
+        ("gpt-oss-20b", "rtx-3090", True),  # Ampere: no FP4 units
+        ("gpt-oss-20b", "rtx-5090", False),  # Blackwell runs MXFP4 natively
+        ("deepseek-r1-distill-qwen-7b", "rtx-3090", False),  # bf16 release: nothing to say
+        ("deepseek-v3", "h100-sxm", False),  # Hopper runs FP8 natively
+    ],
+)
+def test_a_release_format_the_gpu_cannot_compute_in_is_said(model_id: str, gpu_id: str, emulated: bool) -> None:
+    """A native FP8/FP4 release on a GPU without those units is stated: weight-only kernels, slower than native."""
+    catalog = load_catalog()
+    result = estimate(Job(model=BY_ID[model_id], gpu=catalog.gpu(gpu_id), gpus=8 if model_id == "deepseek-v3" else 1))
+    keys = [assumption.key for assumption in result.assumptions]
+    assert ("assume.weight_only" in keys) == emulated

@@ -241,6 +241,8 @@ class Architecture(_Frozen):
             raise ValueError(f"mlp_pattern kinds must be dense or moe, not {sorted(mlps)}")
         if "moe" in mlps and self.moe is None:
             raise ValueError("moe layers need a moe block")
+        if self.mlp_pattern is not None and self.moe is not None and self.moe.dense_layers:
+            raise ValueError("give mlp_pattern or moe.dense_layers, not both")
         if self.kv_shared_layers >= self.layers:
             raise ValueError("kv_shared_layers must leave at least one layer with its own cache")
         return self

@@ -161,6 +161,9 @@ def test_a_layer_pattern_repeats_from_layer_zero() -> None:
     assert [index for index, kind in enumerate(kinds) if kind == "full"] == list(range(5, 62, 6))
 
 
+SMALL_MOE = {"experts": 8, "top_k": 2, "expert_intermediate_size": 64}
+
+
 @pytest.mark.parametrize(
     ("update", "message"),
     [
@@ -169,6 +172,7 @@ def test_a_layer_pattern_repeats_from_layer_zero() -> None:
         ({"attention_pattern": ("linear", "full")}, "linear_attention"),
         ({"mlp_pattern": ("dense", "moe")}, "moe block"),
         ({"attention_pattern": ("global",)}, "full, sliding, linear or cross"),
+        ({"mlp_pattern": ("dense", "moe"), "moe": SMALL_MOE | {"dense_layers": 1}}, "not both"),
     ],
 )
 def test_a_wrong_layer_pattern_is_refused_with_its_reason(update: dict[str, object], message: str) -> None:

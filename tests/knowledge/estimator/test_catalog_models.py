@@ -525,3 +525,17 @@ def test_a_release_format_the_gpu_cannot_compute_in_is_said(model_id: str, gpu_i
     result = estimate(Job(model=BY_ID[model_id], gpu=catalog.gpu(gpu_id), gpus=8 if model_id == "deepseek-v3" else 1))
     keys = [assumption.key for assumption in result.assumptions]
     assert ("assume.weight_only" in keys) == emulated
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.id)
+def test_every_model_estimates_as_released_in_gguf_and_for_qlora(model: Model) -> None:
+    """Each entry's layer list gives an estimate at its release precision, in Q4_K_M and for QLoRA; Q4_K_M
+    weights are smaller than a 16-bit or FP8 release (not than an MXFP4 or INT4 one: about 4.25-4.5 bits too)."""
+    released = estimate(Job(model=model))
+    gguf = estimate(Job(model=model, precision="q4_k_m", runtime="llama.cpp"))
+    qlora = estimate(Job(model=model, task="qlora"))
+    assert released.job.precision == model.native_precision
+    assert min(released.memory.kv_cache_bytes, gguf.memory.kv_cache_bytes) > 0
+    assert qlora.memory.gradients_bytes > 0
+    if resolve(model.native_precision).kind in ("float", "fp8"):
+        assert gguf.memory.weights_bytes < released.memory.weights_bytes

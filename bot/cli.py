@@ -19,6 +19,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "estimate": ("bot.commands.estimate", "Estimate the memory and speed of a model on a GPU."),
     "models": ("bot.commands.catalog", "List the models in the catalog."),
     "gpus": ("bot.commands.catalog", "List the GPUs in the catalog."),
+    "catalog": ("bot.commands.catalog_add", "Maintain the catalog: `catalog add ORG/NAME` drafts a Hub model."),
     "ask": ("bot.commands.ask", "Answer a question in English or Spanish."),
     "chat": ("bot.commands.ask", "Ask questions one after another, with follow-ups (exit to end)."),
     "discord": ("bot.discord_bot.cli", "Run the Discord bot (needs DISCORD_TOKEN)."),

@@ -24,6 +24,7 @@ Intent = Literal[
     "gpu_info",
     "model_info",
     "compare",
+    "serve",
     "help",
     "unknown",
 ]
@@ -53,6 +54,9 @@ class Settings(BaseModel):
     lora_rank: int | None = None
     checkpointing: bool | None = None
     training_tokens: int | None = None
+    ram_gib: float | None = None  # the machine's system RAM: "with 64GB of RAM"
+    budget: float | None = None  # money: "under $800", "con 600 euros"
+    currency: Literal["USD", "EUR"] | None = None  # of the budget
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -154,6 +158,9 @@ class Recommendation(_Model):
     precision: str | None = None
     task: Task | None = None
     memory_gib: float | None = None
+    price_usd: int | None = None  # a GPU's catalog price
+    price_kind: Literal["launch", "street"] | None = None
+    price_date: str | None = None  # YYYY-MM
     url: str
     text: str  # the line as a person reads it
 
@@ -174,6 +181,7 @@ class Answer(_Model):
     suggestion: str | None = None  # the cheapest change that makes it fit, as a sentence
     tokens_per_s: float | None = None
     training_hours: float | None = None
+    concurrent_sequences: int | None = None  # serving (vLLM/SGLang): sequences of the context held at once
     recommendations: tuple[Recommendation, ...] = ()
     url: str | None = None  # the site page (and row anchor) of the model or GPU
     title: str  # one line: the verdict or the headline figure

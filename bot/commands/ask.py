@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+from bot.sources.resolve import resolve_model
 from knowledge import Answer
 from knowledge import ask as answer_question
 
@@ -46,7 +47,7 @@ def _previous(path: Path) -> Answer:
 def ask(question: tuple[str, ...], as_json: bool, previous: Path | None) -> None:
     """Answer QUESTION (quoted or not), e.g. vrambot ask "Can an RTX 4060 run Llama 3 8B?"."""
     before = _previous(previous) if previous is not None else None
-    result = answer_question(" ".join(question), previous=before)
+    result = answer_question(" ".join(question), previous=before, resolve_model=resolve_model)
     if as_json:
         click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:

@@ -10,12 +10,19 @@ from knowledge.i18n import LOCALES, Language, Messages, number
 
 # The assumptions worth a place in a chat answer's one-line summary, in order.
 _SHORT = (
+    "assume.hub",
+    "assume.hub_differs",
+    "assume.hub_config",
+    "assume.gguf_file",
     "assume.inference",
     "assume.training",
     "assume.mixed",
     "assume.pure",
     "assume.lora",
     "assume.tensor_parallel",
+    "assume.tensor_pipeline",
+    "assume.tensor_pipeline_one_node",
+    "assume.layer_split",
     "assume.zero",
     "assume.vllm",
     "assume.unified",

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 from knowledge.answer_model import Field
+from knowledge.answering.layout_wording import layout_line
+from knowledge.answering.offload_wording import offload_hint, offload_suggestion, ram_bytes
 from knowledge.answering.recommend import what_would_fit
 from knowledge.answering.situation import DEFAULT_TRAINING_TOKENS, Draft, Situation
 from knowledge.answering.wording import (
@@ -35,6 +37,8 @@ def _representative(sit: Situation) -> list[str]:
 
 def suggestion(lang: Language, change: Change) -> str:
     """The cheapest change as one imperative sentence with its memory."""
+    if change.offload is not None:
+        return offload_suggestion(lang, change)
     job = change.job
     fields = {
         "total": total(lang, change.estimate),
@@ -76,7 +80,7 @@ def fit(sit: Situation) -> Draft:
     lang = sit.lang
     assert sit.model is not None and sit.gpu is not None
     job = sit.job()
-    verdict = assess(job)
+    verdict = assess(job, ram_bytes(sit.query.ram_gib))
     result = verdict.estimate
     where = hardware(lang, sit.gpu, sit.count)
     names = {"model": sit.model.name, "hardware": where, "task": task_label(lang, result.job.task)}
@@ -101,6 +105,8 @@ def fit(sit: Situation) -> Draft:
         draft.lines.append(_as_asked(sit, result))
         lines, draft.suggestion = _would(sit, job)
         draft.lines.extend(lines)
+        if sit.query.ram_gib is None:
+            draft.lines.extend(offload_hint(lang, job))
     draft.lines.extend(_representative(sit))
     return draft
 
@@ -168,7 +174,7 @@ def speed(sit: Situation) -> Draft:
     training = sit.task in TRAINING_TASKS
     tokens_given = sit.query.training_tokens
     job = sit.job(training_tokens=tokens_given or DEFAULT_TRAINING_TOKENS) if training else sit.job()
-    verdict = assess(job)
+    verdict = assess(job, ram_bytes(sit.query.ram_gib))
     chosen: Estimate | None = verdict.estimate
     draft = Draft(title="")
     if verdict.verdict != "yes":
@@ -214,6 +220,9 @@ def _decode(sit: Situation, draft: Draft, result: Estimate) -> None:
             prefill=number(result.prefill_tokens_per_s or 0, lang, 0),
         )
     )
+    layout = layout_line(lang, sit.gpu, result)
+    if layout:
+        draft.lines.append(layout)
     draft.fields.append(
         _speed_field(lang, "field.speed", t(lang, "unit.tokens_per_s", tps=number(result.tokens_per_s or 0, lang, 1)))
     )

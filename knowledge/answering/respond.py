@@ -19,16 +19,19 @@ from knowledge.answering.catalog_info import compare, gpu_info, help_answer, mod
 from knowledge.answering.links import gpu_url, home_url, model_url
 from knowledge.answering.recommend import recommend_gpu, recommend_model
 from knowledge.answering.replies import fit, requirements, speed
+from knowledge.answering.serving import serving
 from knowledge.answering.situation import Draft, Situation
 from knowledge.answering.wording import BUDGET_ID, is_budget, memory_view
-from knowledge.errors import InvalidQuery, UnknownGpu, UnknownModel
+from knowledge.errors import InvalidQuery, ModelSourceError, UnknownGpu, UnknownModel
 from knowledge.estimator.catalog import Catalog, Gpu, Model, load_catalog
 from knowledge.estimator.job import Job
 from knowledge.i18n import Language, gib, number, t
 from knowledge.understanding.entities import representative
+from knowledge.understanding.hub_refs import hub_reference
 from knowledge.understanding.understand import understand
 
 ErrorKind = Literal["unknown_model", "unknown_gpu", "invalid_query"]
+ModelResolver = Callable[[str], Model]  # a Hub repo id → its model, or a KnowledgeError with one line
 MAX_TEXT = 1500  # characters: one chat message (Discord allows 2,000; Slack sections 3,000)
 _HANDLERS: dict[Intent, Callable[[Situation], Draft]] = {
     "fit": fit,
@@ -39,12 +42,13 @@ _HANDLERS: dict[Intent, Callable[[Situation], Draft]] = {
     "gpu_info": gpu_info,
     "model_info": model_info,
     "compare": compare,
+    "serve": serving,
     "help": help_answer,
     "unknown": unknown,
 }
 # Intents whose answer is about one job: its task, precision and memory are the answer's.
 _ABOUT_A_JOB: frozenset[Intent] = frozenset(
-    {"fit", "requirements", "recommend_gpu", "recommend_model", "speed", "model_info"}
+    {"fit", "requirements", "recommend_gpu", "recommend_model", "speed", "model_info", "serve"}
 )
 # Settings that do not apply to a task: reported only when the question gave them.
 _TRAINING_ONLY = ("optimizer", "lora_rank", "checkpointing", "training_tokens")
@@ -56,24 +60,31 @@ _NOT_APPLICABLE: dict[str, tuple[str, ...]] = {
     "qlora": ("kv_precision",),
 }
 # What an intent needs before it can be answered; without it the question is answered as another intent.
-_NEEDS_MODEL: frozenset[Intent] = frozenset({"fit", "requirements", "model_info", "speed"})
+_NEEDS_MODEL: frozenset[Intent] = frozenset({"fit", "requirements", "model_info", "speed", "serve"})
 
 
-def ask(question: str, previous: Query | Answer | None = None) -> Answer:
-    """The answer to a question in English or Spanish; ``previous`` is the last turn of the conversation."""
-    return answer(understand(question, previous))
+def ask(question: str, previous: Query | Answer | None = None, *, resolve_model: ModelResolver | None = None) -> Answer:
+    """The answer to a question in English or Spanish; ``previous`` is the last turn of the conversation.
+
+    ``resolve_model`` reads a model named by its Hugging Face repo ("org/name") that the catalog lacks; the
+    front ends pass ``bot.sources.resolve_model``. Without it such a model is unknown.
+    """
+    return answer(understand(question, previous), resolve_model=resolve_model)
 
 
-def answer(query: Query) -> Answer:
+def answer(query: Query, *, resolve_model: ModelResolver | None = None) -> Answer:
     """The answer to a query; unknown names and refused setups give an Answer with ``error`` set."""
     catalog = load_catalog()
     try:
-        situation = _situation(query, catalog)
+        situation = _situation(query, catalog, resolve_model)
         intent = _intent(situation)
         draft = _HANDLERS[intent](situation)
     except (UnknownModel, UnknownGpu) as error:
         kind: ErrorKind = "unknown_model" if isinstance(error, UnknownModel) else "unknown_gpu"
         return _error(query, kind, unknown_name(query.language, error))
+    except ModelSourceError as error:
+        kind = "unknown_model" if error.key == "error.hub_not_found" else "invalid_query"
+        return _error(query, kind, _invalid(query.language, error))
     except InvalidQuery as error:
         return _error(query, "invalid_query", _invalid(query.language, error))
     except ValidationError as error:  # a hand-built Query with a value out of range (batch 0, -5 tokens)
@@ -95,11 +106,24 @@ def _intent(sit: Situation) -> Intent:
     return intent
 
 
-def _situation(query: Query, catalog: Catalog) -> Situation:
+def _find_model(name: str, catalog: Catalog, resolve_model: ModelResolver | None) -> Model:
+    """A catalog model by name, or a model named by its Hub repo (the catalog's own copy when it has one)."""
+    repo = hub_reference(name)
+    if repo is None:
+        return catalog.find_model(name)
+    known = catalog.find_repo(repo)
+    if known is not None:
+        return known
+    if resolve_model is None:
+        raise UnknownModel(repo)
+    return resolve_model(repo)
+
+
+def _situation(query: Query, catalog: Catalog, resolve_model: ModelResolver | None = None) -> Situation:
     model: Model | None = None
     chosen = False
     if query.model:
-        model = catalog.find_model(query.model)
+        model = _find_model(query.model, catalog, resolve_model)
     elif query.model_size_b is not None:
         model = representative(catalog, query.model_size_b)
         if model is None:
@@ -129,7 +153,10 @@ def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:
     assumptions = assumption_summary(result, lang) if result is not None else t(lang, f"basis.{_basis(intent)}")
     url = draft.url
     if url is None:
-        if model is not None:
+        if model is not None and model.provenance is not None:  # a Hub repo's page; a GGUF file has none
+            hub = model.provenance.kind == "hub"
+            url = model.source.removesuffix("/blob/main/config.json") if hub else home_url(lang)
+        elif model is not None:
             url = model_url(model.id, lang)
         elif gpu is not None and not is_budget(gpu):
             url = gpu_url(gpu.id, lang)
@@ -154,6 +181,7 @@ def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:
         suggestion=draft.suggestion,
         tokens_per_s=draft.tokens_per_s,
         training_hours=draft.training_hours,
+        concurrent_sequences=draft.concurrent_sequences,
         recommendations=tuple(draft.recommendations),
         url=url,
         title=draft.title,
@@ -176,13 +204,20 @@ def _resolved(query: Query, job: Job | None, model: Model | None, gpu: Gpu | Non
                 used.pop(name, None)
     budget = gpu is not None and is_budget(gpu)
     return ResolvedQuery(
-        model_id=model.id if model is not None else None,
+        model_id=_model_id(model),
         gpu_id=gpu.id if gpu is not None and not budget else None,
         gpus=count,
         vram_gib=gpu.memory_gib if gpu is not None and budget else None,
         defaults=tuple(name for name in used if name not in asked),
         **used,
     )
+
+
+def _model_id(model: Model | None) -> str | None:
+    """How a follow-up names the model: its catalog id, or its repo for a model read from the Hub."""
+    if model is None:
+        return None
+    return model.name if model.provenance is not None and model.provenance.kind == "hub" else model.id
 
 
 def _basis(intent: Intent) -> str:

@@ -85,6 +85,7 @@ class Draft:
     suggestion: str | None = None
     tokens_per_s: float | None = None
     training_hours: float | None = None
+    concurrent_sequences: int | None = None  # serving: sequences of the context that fit at once
     recommendations: list[Recommendation] = field(default_factory=list)
     model: Model | None = None  # overrides the situation's (a recommended model)
     gpu: Gpu | None = None  # overrides the situation's (a GPU a recommendation picked)

@@ -171,6 +171,19 @@ def expand_pattern(pattern: tuple[str, ...], layers: int) -> tuple[str, ...]:
     return tuple(period[index % len(period)] for index in range(layers))
 
 
+def sliding_pattern(sliding_layers: int, layers: int) -> tuple[str, ...] | None:
+    """An attention pattern with ``sliding_layers`` sliding-window layers out of ``layers`` (None: none slide).
+
+    For readers that know only how many layers slide (config.json without ``layer_types``, GGUF headers): the
+    KV cache depends on the count, not on where those layers sit.
+    """
+    if sliding_layers <= 0:
+        return None
+    if sliding_layers >= layers:
+        return ("sliding",)
+    return (f"sliding*{sliding_layers}", f"full*{layers - sliding_layers}")
+
+
 class Architecture(_Frozen):
     """The fields of a model's config.json that decide its memory."""
 

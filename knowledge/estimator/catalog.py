@@ -29,6 +29,7 @@ from knowledge.errors import CatalogError, UnknownGpu, UnknownModel
 from knowledge.estimator.architecture import Architecture
 from knowledge.estimator.data_files import cached, data_dir, read_yaml
 
+_HUB_REPO = re.compile(r"^https://huggingface\.co/([\w.-]+/[\w.-]+)/")  # a source on the Hub: its repo
 _ID = r"^[a-z0-9][a-z0-9.]*(-[a-z0-9.]+)*$"  # "qwen2.5-7b": dots allowed after the first character
 
 
@@ -49,6 +50,18 @@ def _numeric(annotation: Any) -> bool:
     """Whether a field's type admits numbers but not booleans (int, float, their constrained forms)."""
     text = str(annotation)
     return ("int" in text or "float" in text) and "bool" not in text
+
+
+class Provenance(_Frozen):
+    """Where a model outside the catalog was read from: a Hub repo's config.json or a GGUF file's header."""
+
+    kind: Literal["hub", "gguf"]
+    reference: str  # "org/name" on the Hub, or the GGUF file's name
+    params_counted: PositiveInt | None = None  # Hub: its safetensors metadata's count; GGUF: every tensor's elements
+    weights_bytes: PositiveInt | None = None  # GGUF: the bytes of every tensor as stored (exact)
+    precision: str | None = None  # GGUF: the precision id of the file's type ("q4_k_m")
+    file_type: str | None = None  # GGUF: the type its header names ("Q4_K_M")
+    tensors: PositiveInt | None = None  # GGUF: how many tensors the header lists
 
 
 class Model(_Frozen):
@@ -72,6 +85,7 @@ class Model(_Frozen):
     params_gap_reason: str = ""  # why the computed count may differ from params_official by more than 1%
     source: str  # URL of the config.json (or paper) the architecture comes from
     notes: str = ""
+    provenance: Provenance | None = None  # None for catalog entries; set for a Hub repo or a GGUF file
 
     @property
     def params(self) -> int:
@@ -316,6 +330,9 @@ class Catalog:
         self._model_by_id = {m.id: m for m in self.models}
         self._gpu_by_id = {g.id: g for g in self.gpus}
         self._model_names = self._names(self.models)
+        self._model_by_repo = {
+            match.group(1).lower(): m.id for m in self.models if (match := _HUB_REPO.search(m.source)) is not None
+        }
         self._gpu_names = self._names(self.gpus)
 
     @staticmethod
@@ -345,6 +362,13 @@ class Catalog:
         if model_id is None:
             raise UnknownModel(name, self.suggest(name, self._model_names, self._model_by_id))
         return self._model_by_id[model_id]
+
+    def find_repo(self, repo: str) -> Model | None:
+        """The catalog model a Hub repo holds, if any: the repo its config.json comes from, or a repo whose
+        name (without the organisation) is exactly one of the model's names or aliases
+        ("meta-llama/Llama-3.1-8B-Instruct"). Never a fuzzy match: another repo is another model."""
+        model_id = self._model_by_repo.get(repo.lower()) or self._model_names.get(_compact(repo.split("/")[-1]))
+        return None if model_id is None else self._model_by_id[model_id]
 
     def find_gpu(self, name: str) -> Gpu:
         """The GPU a name refers to: exact id, name or alias, else a close fuzzy match."""

@@ -319,6 +319,27 @@ OPTIMIZER_WORDS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("adamw", _words(r"adamw?")),
 )
 
+# --- the machine around the GPU, money, serving (added by the layouts branch) -------------------------
+# "with 64GB of RAM", "64 GB system RAM", "32 gigas de RAM", "con 32 GB de memoria RAM": system RAM, not VRAM.
+SYSTEM_RAM: Final = re.compile(
+    r"(?<![\w.])(\d{1,4})\s?(?:gb|gib|gigs?|gigas?|gigabytes?|g)\s?(?:of |de )?(?:system |sistema )?"
+    r"(?:ddr\d ?)?(?:memoria )?(?:ram|ddr\d)(?![a-z])(?! ?(?:de )?(?:la )?(?:gpu|video|vram))"
+)
+# "$800", "under 800 dollars", "con 600 euros", "por menos de 500 dolares", "1.5k usd", "€600"
+MONEY: Final = re.compile(
+    r"(?:(?<![\w])(us\$|\$|€)\s?(\d{1,3}(?:[.,]\d{3})+|\d{1,6}(?:[.,]\d{1,2})?)\s?(k)?(?![\w])"
+    r"|(?<![\w.])(\d{1,3}(?:[.,]\d{3})+|\d{1,6}(?:[.,]\d{1,2})?)\s?(k)?\s?"
+    r"(\$|usd|us dollars|dollars?|dolares|bucks|€|eur|euros?)(?![\w]))"
+)
+EURO_WORDS: Final = frozenset({"€", "eur", "euro", "euros"})
+# "how many users can an L40S serve", "cuantos usuarios a la vez": concurrent sequences under vLLM/SGLang.
+SERVING: Final = _words(
+    r"how many (?:concurrent |simultaneous |parallel )?(?:users|requests|sequences|people|clients|conversations|chats)",
+    r"cuant[ao]s (?:usuarios|peticiones|solicitudes|secuencias|personas|clientes|conversaciones|chats)",
+    r"(?:max(?:imum)? )?concurrency", r"concurrencia", r"concurrent (?:users|requests|sequences)",
+    r"usuarios (?:a la vez|simultaneos|concurrentes|en paralelo)",
+)
+
 # --- hardware words -------------------------------------------------------------------------------------
 MAC: Final = _words(r"mac(?:book)?(?: pro| air| studio| mini)?", r"apple silicon", r"imac")
 GPU_PREFIX: Final = frozenset(

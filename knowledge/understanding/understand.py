@@ -18,6 +18,7 @@ from knowledge.estimator.catalog import Catalog, Gpu, load_catalog
 from knowledge.i18n import Language
 from knowledge.understanding import lexicon as lx
 from knowledge.understanding.entities import Found, Index, find, index, split_multipliers, tokenize
+from knowledge.understanding.hub_refs import find_hub_reference
 
 MAX_CHARS = 1000  # what is read of a question; a chat question is far shorter
 _MEMORY_AFTER_GPU = re.compile(
@@ -57,13 +58,22 @@ def understand(text: str, previous: Query | Answer | None = None, catalog: Catal
 def read(text: str, catalog: Catalog) -> _Reading:
     """Everything one question says on its own."""
     raw = text[:MAX_CHARS]
+    hub = find_hub_reference(raw)
+    if hub is not None:  # a Hub repo names its model exactly: no catalog name or size is read inside it
+        raw = raw[: hub.start] + " " * (hub.end - hub.start) + raw[hub.end :]
     folded = split_multipliers(lx.fold(raw))
     idx = index(catalog)
     found = find(tokenize(folded), idx)
     reading = _Reading(folded=folded, language=_language(raw, folded), intent="unknown", explicit_intent=False)
     reading.taken = [(f.start, f.end) for f in found]
+    _machine(reading)
     _hardware(reading, found, idx)
     _models(reading, found, idx)
+    if hub is not None:
+        known = catalog.find_repo(hub.repo)  # a catalog model read from that repo, else the repo itself
+        reading.model = known.id if known is not None else hub.repo
+        reading.models = (reading.model, *(m for m in reading.models if m != reading.model))
+        reading.model_size_b = None
     _settings(reading)
     reading.intent, reading.explicit_intent = _intent(reading, found)
     return reading
@@ -85,6 +95,24 @@ def _masked(reading: _Reading) -> str:
     for start, end in reading.taken:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
+
+
+def _machine(reading: _Reading) -> None:
+    """System RAM ("with 64GB of RAM") and money ("under $800", "con 600 euros"), read before VRAM sizes."""
+    ram = lx.SYSTEM_RAM.search(_masked(reading))
+    if ram and not lx.MAC.search(reading.folded) and 0 < int(ram.group(1)) <= 8192:
+        reading.asked.ram_gib = float(ram.group(1))
+        reading.taken.append((ram.start(), ram.end()))
+    money = lx.MONEY.search(_masked(reading))
+    if money:
+        before, amount, thousands, after = money.group(1), money.group(2), money.group(3), money.group(6)
+        digits = amount or money.group(4)
+        scale = 1000 if (thousands or money.group(5)) else 1
+        value = float(re.sub(r"[.,](?=\d{3}(?!\d))", "", digits).replace(",", ".")) * scale
+        if 0 < value <= 10_000_000:
+            reading.asked.budget = value
+            reading.asked.currency = "EUR" if (before or after or "") in lx.EURO_WORDS else "USD"
+            reading.taken.append((money.start(), money.end()))
 
 
 def _hardware(reading: _Reading, found: list[Found], idx: Index) -> None:
@@ -243,6 +271,8 @@ def _intent(reading: _Reading, found: list[Found]) -> tuple[Intent, bool]:
         return "speed", True
     if lx.RECOMMEND_MODEL.search(text) and reading.model is None:
         return "recommend_model", True
+    if lx.SERVING.search(text) and has_model:
+        return "serve", True
     if (lx.RECOMMEND_GPU.search(text) and (has_model or not has_hardware)) or _how_many_gpus(text, found):
         return "recommend_gpu", True
     if reading.gpu is not None and not has_model:

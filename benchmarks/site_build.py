@@ -31,8 +31,18 @@ def main() -> int:
         out = Path(folder) / "site"
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(publish.ROOT / "mkdocs.yml"),
-             "-d", str(out)],
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "-q",
+                "-f",
+                str(publish.ROOT / "mkdocs.yml"),
+                "-d",
+                str(out),
+            ],
             cwd=publish.ROOT,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
             check=True,
@@ -42,8 +52,10 @@ def main() -> int:
         english = [p for p in pages if p.relative_to(out).parts[0] == "en"]
         size_mb = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6
     print(f"catalog: {len(catalog.models)} models, {len(catalog.gpus)} GPUs, {len(catalog.seed)} seed rows")
-    print(f"generated files: {len(files)} ({sum(p.suffix == '.md' for p in files)} Markdown, "
-          f"{sum(p.suffix == '.svg' for p in files)} SVG)")
+    print(
+        f"generated files: {len(files)} ({sum(p.suffix == '.md' for p in files)} Markdown, "
+        f"{sum(p.suffix == '.svg' for p in files)} SVG)"
+    )
     print(f"render (python -m bot.sitegen.publish): {render_s:.1f} s")
     print(f"mkdocs build --strict: {build_s:.1f} s")
     print(f"HTML pages: {len(pages)} ({len(pages) - len(english)} Spanish, {len(english)} English); {size_mb:.1f} MB")

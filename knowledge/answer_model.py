@@ -11,7 +11,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
-from knowledge.estimator.job import Optimizer, Runtime, Task
+from knowledge.estimator.job import Optimizer, Task
 from knowledge.estimator.verdicts import Verdict
 from knowledge.i18n import Language
 
@@ -29,10 +29,46 @@ Intent = Literal[
     "unknown",
 ]
 INTENTS: tuple[Intent, ...] = get_args(Intent)
+# Runtimes a question may name; the estimator models those in ``knowledge.job.RUNTIMES``, the others run on
+# their defaults until their profiles exist (``ollama`` and LM Studio are llama.cpp).
+RuntimeName = Literal["transformers", "llama.cpp", "vllm", "sglang", "mlx", "unsloth", "torchtune", "litgpt", "axolotl"]
+RUNTIME_NAMES: tuple[RuntimeName, ...] = get_args(RuntimeName)
+# What a quantity in a question can mean nothing as: refused, saying what was understood.
+OddityKind = Literal[
+    "zero_size",
+    "huge_size",
+    "zero_memory",
+    "negative",
+    "huge_memory",
+    "zero_count",
+    "huge_count",
+    "zero_context",
+    "huge_context",
+    "zero_batch",
+    "huge_batch",
+    "huge_tokens",
+    "unified_budget",
+]
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Oddity(_Model):
+    """A quantity in a question that means nothing ("0B", "-5 GB", "10^9 tokens of context"), as typed."""
+
+    kind: OddityKind
+    typed: str  # the words as typed (folded)
+    value: float | None = None  # the number understood, where there is one
+
+
+class Reading(_Model):
+    """A name taken as a catalog entry although not typed exactly (a slip, a version or a memory size left out):
+    said in the answer ("Taking 'quen 2.5 14b' as Qwen2.5 14B")."""
+
+    typed: str  # the words as typed (folded)
+    id: str  # the catalog model or GPU it was taken as
 
 
 class Settings(BaseModel):
@@ -48,9 +84,10 @@ class Settings(BaseModel):
     precision: str | None = None  # weights precision
     context_tokens: int | None = None
     batch: int | None = None
-    runtime: Runtime | None = None
+    runtime: RuntimeName | None = None
     optimizer: Optimizer | None = None
-    kv_precision: str | None = None
+    kv_precision: str | None = None  # "q8_0 KV cache", "caché KV en 8 bits": the KV cache's type, not the weights'
+    lora_targets: tuple[str, ...] | None = None  # "LoRA on q,v": PEFT module names ("q_proj", "v_proj")
     lora_rank: int | None = None
     checkpointing: bool | None = None
     training_tokens: int | None = None
@@ -92,6 +129,8 @@ class Query(Settings):
     gpus: tuple[str, ...] = ()  # compare: the GPUs named
     gpu_count: int | None = None  # "two 3090s"
     vram_gib: float | None = None  # a bare budget: "8GB of VRAM"
+    readings: tuple[Reading, ...] = ()  # names taken loosely, to be said ("Taking 'quen 2.5 14b' as Qwen2.5 14B")
+    oddities: tuple[Oddity, ...] = ()  # quantities that mean nothing: the answer refuses them
 
     def settings(self) -> Settings:
         return Settings(**{name: getattr(self, name) for name in Settings.names()})

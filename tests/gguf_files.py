@@ -111,6 +111,4 @@ def llama_8b_q4_k_m_header(path: Path) -> Path:
         "attention.head_count_kv": 8,
         "attention.layer_norm_rms_epsilon": 1e-5,
     }
-    return write_gguf(
-        path, "llama", metadata, tensors, vocab=128256, file_type=LlamaFileType.MOSTLY_Q4_K_M, data=False
-    )
+    return write_gguf(path, "llama", metadata, tensors, vocab=128256, file_type=LlamaFileType.MOSTLY_Q4_K_M, data=False)

@@ -88,9 +88,7 @@ def to_json(result: Estimate) -> dict[str, Any]:
         "runtime": job.runtime,
         "optimizer": job.optimizer if job.task != "inference" else None,
         "memory": memory,
-        "gpu": None
-        if gpu is None
-        else {"id": gpu.id, "name": gpu.name, "vram_gib": gpu.memory_gib, "count": job.gpus},
+        "gpu": None if gpu is None else {"id": gpu.id, "name": gpu.name, "vram_gib": gpu.memory_gib, "count": job.gpus},
         "gpus": job.gpus,
         "fits": result.fits,
         "reserved_per_gpu_gib": None

@@ -38,7 +38,6 @@ NOTICE = {
 }
 
 
-
 def build_pages(catalog: Catalog) -> list[pages.Page]:
     """Every generated page and chart of the site."""
     return [
@@ -51,6 +50,7 @@ def build_pages(catalog: Catalog) -> list[pages.Page]:
         *model_pages(catalog),
         *gpu_pages(catalog),
     ]
+
 
 def environment() -> jinja2.Environment:
     """The Jinja2 environment: StrictUndefined (a missing field fails), whitespace-tidy, no autoescape (Markdown)."""

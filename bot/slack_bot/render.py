@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.answer_model import Answer, Recommendation
-from knowledge.i18n import Language, Messages
+from knowledge.i18n import Messages
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -131,15 +131,14 @@ def render(answer: Answer) -> SlackMessage:
 
 def fallback_text(answer: Answer) -> str:
     """The answer as plain mrkdwn-safe text, for notifications and clients that do not show blocks."""
-    whole = "\n".join([answer.title.strip(), *answer.lines]).strip()
+    whole = "\n".join([answer.title.strip(), *answer.lines]).strip() or "vrambot"
     url = safe_url(answer.url)
     suffix = f"\n{url}" if url else ""
     return escape_within(whole, MAX_FALLBACK_TEXT - len(suffix)) + suffix
 
 
-def error_message(lang: Language, key: str = "error.internal") -> SlackMessage:
-    """A short message of the adapter's own (``slack.po``), in ``lang``, as a single section."""
-    text = messages()(lang, key)
+def error_message(text: str) -> SlackMessage:
+    """A short notice of the chat core's (apology, cooldown), already in the user's language, as one section."""
     return SlackMessage(text=escape_within(text, MAX_FALLBACK_TEXT), blocks=[_section(text)])
 
 

@@ -58,4 +58,6 @@ def assumption_lines(result: Estimate, lang: Language) -> list[str]:
 def assumption_summary(result: Estimate, lang: Language) -> str:
     """The few assumptions that matter most, joined into one short line."""
     chosen = [a for key in _SHORT for a in result.assumptions if a.key == key]
+    if result.job.kv_precision not in (None, "fp16", "bf16"):  # a KV cache set apart from the weights ("q8_0 KV")
+        chosen += [a for a in result.assumptions if a.key == "assume.kv"]
     return "; ".join(_format(a, lang) for a in chosen)

@@ -21,7 +21,7 @@ from knowledge.answering.wording import (
 )
 from knowledge.estimator.estimate import estimate
 from knowledge.estimator.job import TRAINING_TASKS, Estimate, Job, Task
-from knowledge.estimator.verdicts import Change, assess
+from knowledge.estimator.verdicts import Change, assess, max_context
 from knowledge.i18n import Language, gib, number, t
 
 INFERENCE_OPTIONS = ("fp16", "int8", "q8_0", "q4_k_m")  # "the other common precisions", one line each
@@ -47,6 +47,15 @@ def suggestion(lang: Language, change: Change) -> str:
     }
     key = "context_training" if change.kind == "context" and job.task in TRAINING_TASKS else change.kind
     return t(lang, f"suggest.{key}", **fields)
+
+
+def _longest_context(change: Change) -> Change:
+    """The same change at the longest context that fits (a multiple of 256 tokens), not the first rung that did."""
+    longest = max_context(change.job)
+    if longest is None or longest <= (change.job.context_tokens or 0):
+        return change
+    job = change.job.model_copy(update={"context_tokens": longest})
+    return Change(kind="context", job=job, estimate=estimate(job))
 
 
 def _as_asked(sit: Situation, result: Estimate) -> str:
@@ -96,6 +105,12 @@ def fit(sit: Situation) -> Draft:
                 precision=precision_label(lang, result.job.precision),
             )
         )
+    elif verdict.change is not None and verdict.change.kind == "context" and sit.query.context_tokens:
+        # The context asked for is never cut in silence: say it does not fit, and offer the longest that does.
+        draft.suggestion = suggestion(lang, _longest_context(verdict.change))
+        asked = number(sit.query.context_tokens, lang, 0)
+        draft.title = t(lang, "fit.context_cut", context=asked, suggestion=draft.suggestion, **names)
+        draft.lines.append(_as_asked(sit, result))
     elif verdict.change is not None:
         draft.suggestion = suggestion(lang, verdict.change)
         draft.title = t(lang, "fit.with_changes", suggestion=draft.suggestion, **names)

@@ -13,9 +13,10 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from knowledge.answer_model import Answer, GpuRef, Intent, ModelRef, Query, ResolvedQuery, Settings
+from knowledge.answer_model import Answer, GpuRef, Intent, ModelRef, Query, Reading, ResolvedQuery, Settings
 from knowledge.answering.assumptions import assumption_summary
-from knowledge.answering.catalog_info import compare, gpu_info, help_answer, model_info, unknown, unknown_name
+from knowledge.answering.catalog_info import compare, gpu_info, help_answer, model_info, nonsense, unknown, unknown_name
+from knowledge.answering.context import check_context, context_caveat
 from knowledge.answering.links import gpu_url, home_url, model_url
 from knowledge.answering.recommend import recommend_gpu, recommend_model
 from knowledge.answering.replies import fit, requirements, speed
@@ -26,8 +27,9 @@ from knowledge.errors import InvalidQuery, ModelSourceError, UnknownGpu, Unknown
 from knowledge.estimator.catalog import Catalog, Gpu, Model, load_catalog
 from knowledge.estimator.job import Job
 from knowledge.i18n import Language, gib, number, t
-from knowledge.understanding.entities import representative
+from knowledge.understanding.entities import closest_gpus, index, representative
 from knowledge.understanding.hub_refs import hub_reference
+from knowledge.understanding.mentions import find_model
 from knowledge.understanding.understand import understand
 
 ErrorKind = Literal["unknown_model", "unknown_gpu", "invalid_query"]
@@ -75,6 +77,8 @@ def ask(question: str, previous: Query | Answer | None = None, *, resolve_model:
 def answer(query: Query, *, resolve_model: ModelResolver | None = None) -> Answer:
     """The answer to a query; unknown names and refused setups give an Answer with ``error`` set."""
     catalog = load_catalog()
+    if query.oddities:  # "llama 0B", "-5 GB", "10^9 tokens of context": refused, saying what was understood
+        return _error(query, "invalid_query", nonsense(query, catalog))
     try:
         situation = _situation(query, catalog, resolve_model)
         intent = _intent(situation)
@@ -106,33 +110,41 @@ def _intent(sit: Situation) -> Intent:
     return intent
 
 
-def _find_model(name: str, catalog: Catalog, resolve_model: ModelResolver | None) -> Model:
-    """A catalog model by name, or a model named by its Hub repo (the catalog's own copy when it has one)."""
+def _find_model(name: str, catalog: Catalog, resolve_model: ModelResolver | None) -> tuple[Model, bool]:
+    """A catalog model by name (and whether it was taken loosely: a slip, said in the answer), or a model named
+    by its Hub repo (the catalog's own copy when it has one). A name no entry agrees with is unknown."""
     repo = hub_reference(name)
     if repo is None:
-        return catalog.find_model(name)
+        return find_model(name, index(catalog))
     known = catalog.find_repo(repo)
     if known is not None:
-        return known
+        return known, False
     if resolve_model is None:
         raise UnknownModel(repo)
-    return resolve_model(repo)
+    return resolve_model(repo), False
 
 
 def _situation(query: Query, catalog: Catalog, resolve_model: ModelResolver | None = None) -> Situation:
     model: Model | None = None
     chosen = False
     if query.model:
-        model = _find_model(query.model, catalog, resolve_model)
+        model, loose = _find_model(query.model, catalog, resolve_model)
+        if loose:  # a slash command's name with a slip: taken, and said
+            query = query.model_copy(update={"readings": (*query.readings, Reading(typed=query.model, id=model.id))})
     elif query.model_size_b is not None:
         model = representative(catalog, query.model_size_b)
         if model is None:
             near = sorted(catalog.models, key=lambda m: abs(m.params_b - query.model_size_b))  # type: ignore[operator]  # checked above
             raise UnknownModel(f"{number(query.model_size_b, query.language, 1)}B", tuple(m.name for m in near[:3]))
         chosen = True
+    if model is not None and query.context_tokens:
+        check_context(query, model, catalog)
     gpu: Gpu | None = None
     if query.gpu:
-        gpu = catalog.find_gpu(query.gpu)
+        try:
+            gpu = catalog.find_gpu(query.gpu)
+        except UnknownGpu as error:  # the closest cards by shared words, or none rather than unrelated ones
+            raise UnknownGpu(query.gpu, closest_gpus(query.gpu, index(catalog))) from error
     elif query.vram_gib is not None:
         gpu = budget_gpu(query.vram_gib, query.language)
     count = query.gpu_count if query.gpu_count and gpu is not None and not is_budget(gpu) else 1
@@ -162,6 +174,9 @@ def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:
             url = gpu_url(gpu.id, lang)
         else:
             url = home_url(lang)
+    if intent in _ABOUT_A_JOB:
+        draft.lines[:0] = context_caveat(sit)
+    draft.lines[:0] = _readings(sit)
     lines = _fitting_lines(lang, draft, assumptions, url)
     text = "\n".join([draft.title, *lines, *_tail(lang, assumptions, url)])[:MAX_TEXT]
     job = result.job if result is not None and intent in _ABOUT_A_JOB else None
@@ -211,6 +226,18 @@ def _resolved(query: Query, job: Job | None, model: Model | None, gpu: Gpu | Non
         defaults=tuple(name for name in used if name not in asked),
         **used,
     )
+
+
+def _readings(sit: Situation) -> list[str]:
+    """ "Taking 'quen 2.5 14b' as Qwen2.5 14B.": each name taken loosely, said first."""
+    lines = []
+    for reading in sit.query.readings:
+        try:
+            name = sit.catalog.model(reading.id).name
+        except KeyError:
+            name = sit.catalog.gpu(reading.id).name
+        lines.append(t(sit.lang, "reading.taken", typed=reading.typed, name=name))
+    return lines
 
 
 def _model_id(model: Model | None) -> str | None:

@@ -105,8 +105,13 @@ def test_fits_shortcut_agrees_with_the_estimator(tiny_catalog: Catalog) -> None:
     """The tables' "fits as asked" equals estimate(job on that GPU).fits for every task and GPU."""
     for model in tiny_catalog.models:
         for gpu in tiny_catalog.gpus:
-            for task, precision in [("inference", "fp16"), ("inference", "q4_k_m"), ("lora", None), ("qlora", None),
-                                    ("full_finetune", None)]:
+            for task, precision in [
+                ("inference", "fp16"),
+                ("inference", "q4_k_m"),
+                ("lora", None),
+                ("qlora", None),
+                ("full_finetune", None),
+            ]:
                 expected = estimate(Job(model=model, task=task, precision=precision, gpu=gpu)).fits
                 assert fits(model, gpu, task, precision) is expected, (model.id, gpu.id, task, precision)
 

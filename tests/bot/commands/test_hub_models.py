@@ -96,8 +96,11 @@ def test_a_repo_the_catalog_holds_is_answered_from_the_catalog(hub):
     ("repo", "line"),
     [
         ("nobody/nothing", "Error: No model nobody/nothing on the Hugging Face Hub (http://127.0.0.1:"),
-        ("acme/Gated-8B", "Error: acme/Gated-8B is gated on the Hugging Face Hub. Accept its terms on its page, "
-         "then set HF_TOKEN to an access token of that account."),
+        (
+            "acme/Gated-8B",
+            "Error: acme/Gated-8B is gated on the Hugging Face Hub. Accept its terms on its page, "
+            "then set HF_TOKEN to an access token of that account.",
+        ),
     ],
     ids=["unknown", "gated"],
 )

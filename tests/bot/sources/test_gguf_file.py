@@ -43,7 +43,9 @@ def test_tiny_file_is_a_complete_gguf_and_its_weights_are_exact(tmp_path):
     assert TINY_ELEMENTS == 86_848 and TINY_BYTES == 93_216
     assert model.params == TINY_ELEMENTS and model.provenance is not None
     assert (model.provenance.weights_bytes, model.provenance.precision, model.provenance.file_type) == (
-        TINY_BYTES, "q8_0", "Q8_0"
+        TINY_BYTES,
+        "q8_0",
+        "Q8_0",
     )
     arch = model.architecture
     assert (arch.layers, arch.kv_heads, arch.head_dim, arch.vocab_size, arch.tied_embeddings) == (2, 2, 16, 100, False)

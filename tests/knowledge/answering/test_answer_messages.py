@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import string
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
+from knowledge.answer_model import OddityKind
 from knowledge.i18n import messages
 
 KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
@@ -23,6 +25,8 @@ BUILT = [
     *(f"error.unknown_{kind}" for kind in ("model", "gpu")),
     "invalid.context_max",
     "invalid.context_range",
+    "invalid.context_beyond",
+    *(f"odd.{kind}" for kind in get_args(OddityKind)),
 ]
 
 

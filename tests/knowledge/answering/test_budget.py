@@ -11,8 +11,8 @@ def test_best_under_800_dollars_for_a_14b_is_the_fastest_card_that_holds_it() ->
     """A 14B (Phi-3 Medium, 14 B parameters) is ~29 GiB in FP16, more than any card at $800 or less holds; at
     Q8_0 it is ~15 GiB and fits the 16 GiB cards (RTX 5070 Ti $749, RTX 4070 Ti Super $799, RX 9070 $549, RTX
     5060 Ti 16GB $429, ...). Decoding is bandwidth-bound and the 5070 Ti reads the most: 896 GB/s against 672
-    and 640. The old answer named a $1,999 RTX 5090."""
-    reply = ask("best GPU under $800 for 14B")
+    and 640. The old answer named a $1,999 RTX 5090. (A bare "14B" is now the current 14B, Qwen3 14B: issue 10.)"""
+    reply = ask("best GPU under $800 for Phi-3 Medium")
     assert reply.intent == "recommend_gpu" and reply.recommendations
     assert reply.recommendations[0].id == "rtx-5070-ti"
     for pick in reply.recommendations:

@@ -7,7 +7,7 @@ from knowledge import ask
 
 
 def test_follow_up_keeps_runtime_and_batch() -> None:
-    """"with vllm at batch size 8" then "what about a 3090?" stays on vLLM at batch 8."""
+    """ "with vllm at batch size 8" then "what about a 3090?" stays on vLLM at batch 8."""
     first = ask("can a 4090 run llama 3 8b with vllm at batch size 8")
     second = ask("what about a 3090?", previous=first)
     assert (first.query.runtime, first.query.batch) == ("vllm", 8)

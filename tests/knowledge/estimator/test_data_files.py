@@ -71,7 +71,7 @@ def test_memory_must_be_a_finite_positive_number(
 
 
 def test_an_alias_given_to_two_entries_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """"4090" already names the RTX 4090; giving it to the RTX 3090 too would make one of them unreachable."""
+    """ "4090" already names the RTX 4090; giving it to the RTX 3090 too would make one of them unreachable."""
     data = _gpus_with({"aliases": ["4090"]}, gpu_id="rtx-3090")
     message = _error(tmp_path, monkeypatch, gpus=data)
     # The file lists the RTX 3090 first, so the RTX 4090's own alias is the second use.

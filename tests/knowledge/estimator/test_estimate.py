@@ -135,9 +135,7 @@ class TestActivations:
     def test_attention_without_flash_grows_with_the_square_of_the_sequence(self, catalog):
         """Without flash attention each layer also keeps scores and softmax: 4 x heads x s^2 bytes."""
         flash = estimate(job(catalog, "Llama 2 7B", task="full_finetune", checkpointing=False))
-        eager = estimate(
-            job(catalog, "Llama 2 7B", task="full_finetune", checkpointing=False, flash_attention=False)
-        )
+        eager = estimate(job(catalog, "Llama 2 7B", task="full_finetune", checkpointing=False, flash_attention=False))
         extra = eager.memory.activations_bytes - flash.memory.activations_bytes
         assert extra == pytest.approx(32 * 4 * 32 * 2048 * 2048, rel=REL)
 

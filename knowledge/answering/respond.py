@@ -17,11 +17,13 @@ from knowledge.answer_model import Answer, GpuRef, Intent, ModelRef, Query, Read
 from knowledge.answering.assumptions import assumption_summary
 from knowledge.answering.catalog_info import compare, gpu_info, help_answer, model_info, nonsense, unknown, unknown_name
 from knowledge.answering.context import check_context, context_caveat
+from knowledge.answering.fit import fit
 from knowledge.answering.links import gpu_url, home_url, model_url
 from knowledge.answering.recommend import recommend_gpu, recommend_model
-from knowledge.answering.replies import fit, requirements, speed
+from knowledge.answering.requirements import requirements
 from knowledge.answering.serving import serving
 from knowledge.answering.situation import Draft, Situation
+from knowledge.answering.speed import speed
 from knowledge.answering.wording import BUDGET_ID, is_budget, memory_view
 from knowledge.errors import InvalidQuery, ModelSourceError, UnknownGpu, UnknownModel
 from knowledge.estimator.catalog import Catalog, Gpu, Model, load_catalog

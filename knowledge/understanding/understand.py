@@ -273,9 +273,8 @@ def _settings(reading: _Reading) -> None:
         reading.asked.kv_precision, (start, end) = kv
         reading.taken.append((start, end))
         folded = folded[:start] + " " * (end - start) + folded[end:]
-    reading.asked.precision = settings.weight_precision(folded)
-    if reading.asked.precision in ("gptq", "nf4") and reading.asked.task in ("lora", "qlora", "full_finetune"):
-        reading.asked.task, reading.asked.precision = "qlora", None  # "fine-tune in 4-bit" is QLoRA, on its default NF4
+    training = reading.asked.task not in (None, "inference")
+    reading.asked.precision = settings.weight_precision(folded, training)
     reading.asked.lora_targets = settings.lora_targets(folded)
     if reading.asked.lora_targets is not None and reading.asked.task not in ("lora", "qlora"):
         reading.asked.task = "lora"  # "LoRA on q,v" is a LoRA fine-tune

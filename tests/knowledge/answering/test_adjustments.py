@@ -1,0 +1,79 @@
+"""A setting that cannot be honoured is said, with what was estimated instead, never changed in silence.
+
+The rules (knowledge.answering.situation.reconcile): a fine-tune on quantized weights is QLoRA (Dettmers et al.,
+2023: LoRA adapters over a frozen 4-bit model); QLoRA needs a bitsandbytes or GPTQ base; training runs on PyTorch;
+llama.cpp runs GGUF and 16-bit weights and GGUF runs only on llama.cpp; a runtime vrambot does not model is
+estimated on the default one. Each holds for a typed question and for a query built by a slash command.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge import Query, answer, ask
+
+
+def test_a_4_bit_fine_tune_is_qlora_and_the_answer_says_so() -> None:
+    result = ask("can I fine tune llama 2 7b in 4-bit on a 3060")
+    assert (result.task, result.precision) == ("qlora", "nf4_dq")  # QLoRA's base: NF4 with double quantization
+    said = [line for line in result.lines if "QLoRA" in line and "not as full fine-tuning" in line]
+    assert len(said) == 1, result.lines
+
+
+def test_a_slash_command_lora_on_a_gguf_type_is_said_in_spanish() -> None:
+    query = Query(
+        text="", intent="fit", model="llama-3.1-8b", gpu="rtx-4090", task="lora", precision="q4_k_m", language="es"
+    )
+    result = answer(query)
+    assert result.error is None
+    assert (result.task, result.precision) == ("qlora", "nf4_dq")
+    assert result.lines[0].startswith("Afinar pesos Q4_K_M es QLoRA")
+    assert "no como ajuste fino con LoRA" in result.lines[0]
+
+
+def test_qlora_on_a_gguf_type_is_estimated_on_nf4_and_said() -> None:
+    result = ask("can a 3090 qlora llama 3 8b in q4_k_m")
+    assert (result.task, result.precision) == ("qlora", "nf4_dq")
+    assert result.lines[0] == (
+        "QLoRA trains on a bitsandbytes or GPTQ base, not Q4_K_M: estimated on NF4 + double quantization."
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "runtime", "said"),
+    [
+        # GGUF runs only on llama.cpp: the vLLM asked for cannot load a Q4_K_M file.
+        (
+            "can a 4090 run llama 3 8b in q4_k_m with vllm",
+            "llama.cpp",
+            "Q4_K_M is a GGUF type that only llama.cpp runs, not vLLM: estimated on llama.cpp.",
+        ),
+        # llama.cpp has no GPTQ kernels: the figures are transformers'.
+        (
+            "¿Puedo correr Llama 3 8B con llama.cpp en GPTQ en una 4090?",
+            "transformers",
+            "llama.cpp no ejecuta GPTQ de 4 bits: estimado en transformers.",
+        ),
+        # vLLM serves; it does not train.
+        (
+            "¿cuánta memoria para entrenar llama 3 8b con lora en vllm?",
+            "transformers",
+            "El entrenamiento se estima en PyTorch (transformers), no en vLLM.",
+        ),
+        # Unsloth is named but not modelled: the estimate is the default runtime's, and says so.
+        (
+            "how much vram to fine-tune llama 3 8b with unsloth",
+            "transformers",
+            "vrambot does not model Unsloth yet: the figures are for transformers (llama.cpp for GGUF types).",
+        ),
+    ],
+)
+def test_a_runtime_that_cannot_run_the_job_is_said(question: str, runtime: str, said: str) -> None:
+    result = ask(question)
+    assert result.query is not None and result.query.runtime == runtime
+    assert said in result.lines
+
+
+def test_a_consistent_question_says_nothing_about_its_settings() -> None:
+    result = ask("can a 4090 run llama 3 8b in q4_k_m with llama.cpp")
+    assert not [line for line in result.lines if "estimated on" in line or "does not" in line]

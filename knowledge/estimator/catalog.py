@@ -28,6 +28,7 @@ from rapidfuzz import fuzz, process
 from knowledge.errors import CatalogError, UnknownGpu, UnknownModel
 from knowledge.estimator.architecture import Architecture
 from knowledge.estimator.data_files import cached, data_dir, read_yaml
+from knowledge.folding import name_key
 
 _HUB_REPO = re.compile(r"^https://huggingface\.co/([\w.-]+/[\w.-]+)/")  # a source on the Hub: its repo
 _ID = r"^[a-z0-9][a-z0-9.]*(-[a-z0-9.]+)*$"  # "qwen2.5-7b": dots allowed after the first character
@@ -301,17 +302,6 @@ def _load(filename: str, kind: type[T], key: str) -> tuple[T, ...]:
     return tuple(items)
 
 
-def normalize(text: str) -> str:
-    """Lower-case, ASCII-ish form used to match what people type against names and aliases."""
-    text = text.lower().replace("‑", "-").replace("–", "-")
-    text = re.sub(r"[^a-z0-9.]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _compact(text: str) -> str:
-    return normalize(text).replace(" ", "")
-
-
 class Catalog:
     """All catalog tables, with name lookup tolerant of how people type."""
 
@@ -333,7 +323,7 @@ class Catalog:
         names: dict[str, str] = {}
         for item in items:
             for name in (item.id, item.name, *item.aliases):
-                owner = names.setdefault(_compact(name), item.id)
+                owner = names.setdefault(name_key(name), item.id)
                 if owner != item.id:
                     kind = "models.yaml" if isinstance(item, Model) else "gpus.yaml"
                     raise CatalogError(
@@ -359,7 +349,7 @@ class Catalog:
         """The catalog model a Hub repo holds, if any: the repo its config.json comes from, or a repo whose
         name (without the organisation) is exactly one of the model's names or aliases
         ("meta-llama/Llama-3.1-8B-Instruct"). Never a fuzzy match: another repo is another model."""
-        model_id = self._model_by_repo.get(repo.lower()) or self._model_names.get(_compact(repo.split("/")[-1]))
+        model_id = self._model_by_repo.get(repo.lower()) or self._model_names.get(name_key(repo.split("/")[-1]))
         return None if model_id is None else self._model_by_id[model_id]
 
     def find_gpu(self, name: str) -> Gpu:
@@ -371,7 +361,7 @@ class Catalog:
 
     @staticmethod
     def _lookup(name: str, names: dict[str, str]) -> str | None:
-        key = _compact(name)
+        key = name_key(name)
         if not key:
             return None
         if key in names:
@@ -386,7 +376,7 @@ class Catalog:
     @staticmethod
     def suggest(name: str, names: dict[str, str], by_id: dict[str, Any], limit: int = 3) -> tuple[str, ...]:
         """Display names of the closest catalog entries, for "did you mean ...?"."""
-        key = _compact(name)
+        key = name_key(name)
         found: list[str] = []
         for match, _score, _ in process.extract(key, names.keys(), scorer=fuzz.WRatio, limit=12):
             display = by_id[names[match]].name
@@ -406,7 +396,7 @@ class Catalog:
 
     @staticmethod
     def _rank(current: str, names: dict[str, str], limit: int) -> list[str]:
-        key = _compact(current)
+        key = name_key(current)
         ordered: list[str] = []
         if not key:
             ordered = list(dict.fromkeys(names.values()))

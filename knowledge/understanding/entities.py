@@ -17,9 +17,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.estimator.catalog import Catalog, Gpu, Model
-from knowledge.understanding.lexicon import GPU_PREFIX, fold
+from knowledge.folding import WORD, fold
+from knowledge.understanding.lexicon import GPU_PREFIX
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9][a-z0-9]*)*")  # "qwen2.5", "0.5b", "v0.3"; ".gguf" apart
 _HUB_ORG = re.compile(r"(?<![\w/.-])[a-z][a-z0-9_.-]{2,}/(?=[a-z][a-z0-9_.-]*\d)")
 _SIZE_WORD = re.compile(r"(\d+(?:\.\d+)?)b")
 _LETTERS = re.compile(r"[a-z]+")
@@ -59,7 +59,7 @@ class Found:
 def tokenize(folded: str) -> list[Token]:
     """Tokens of folded text, with "2x4090" split into "2 x 4090" and a plural "s" dropped from "3090s"."""
     tokens: list[Token] = []
-    for match in _TOKEN.finditer(folded):
+    for match in WORD.finditer(folded):
         word = match.group()
         plural = False
         if len(word) > 2 and word.endswith("s") and word[-2].isdigit():

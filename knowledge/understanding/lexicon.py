@@ -1,27 +1,18 @@
 """The words people use to ask about models and GPUs, in English and Spanish, as compiled patterns.
 
-Patterns run on *folded* text: lower case, accents removed ("cuánta" → "cuanta"), punctuation kept, so
-Spanish typed with or without accents matches the same pattern. Nothing here is shown to users; the
-answers' words live in the message catalogs (``knowledge/locales``).
+Patterns run on text folded by :func:`knowledge.folding.fold`: lower case, accents removed ("cuánta" →
+"cuanta"), punctuation kept, so Spanish typed with or without accents matches the same pattern. Nothing here
+is shown to users; the answers' words live in the message catalogs (``knowledge/locales``).
 """
 
 # fmt: off
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Final
 
 from knowledge.answer_model import Intent
 from knowledge.estimator.job import Task
-
-_TRANSLATE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-", "−": "-", "×": "x"})
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII-ish text: accents and ¿¡ dropped, curly quotes and dashes made plain."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_TRANSLATE).lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("¿", " ").replace("¡", " ")
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from knowledge.answer_model import Answer, Intent, Oddity, Query, Reading, Settings
 from knowledge.estimator.catalog import Catalog, Gpu, load_catalog
+from knowledge.folding import fold
 from knowledge.i18n import Language
 from knowledge.understanding import lexicon as lx
 from knowledge.understanding import quantities as qty
@@ -81,7 +82,7 @@ def read(text: str, catalog: Catalog) -> _Reading:
     hub = find_hub_reference(raw)
     if hub is not None:  # a Hub repo names its model exactly: no catalog name or size is read inside it
         raw = raw[: hub.start] + " " * (hub.end - hub.start) + raw[hub.end :]
-    folded = split_multipliers(qty.expand(lx.fold(raw)))
+    folded = split_multipliers(qty.expand(fold(raw)))
     idx = index(catalog)
     tokens = tokenize(folded)
     settled = settle(find(tokens, idx, folded), tokens, folded, idx)

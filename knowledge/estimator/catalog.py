@@ -302,6 +302,20 @@ def _load(filename: str, kind: type[T], key: str) -> tuple[T, ...]:
     return tuple(items)
 
 
+FUZZY_CUTOFF = 86.0  # judgement: a slip of a letter or two in a name of ten, not another name
+
+
+def closest_key(key: str, keys: Iterable[str]) -> str | None:
+    """The name key closest in spelling to ``key``, or None. The one fuzzy rule, used by the catalog's lookup and
+    by question understanding: a fuzzy match may fix letters, never numbers ("rtx 3060 6gb" is not the RTX 2060
+    6GB, "llama 9 70b" is not Llama 3 70B)."""
+    digits = re.findall(r"\d+", key)
+    for candidate, _score, _ in process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5):
+        if re.findall(r"\d+", candidate) == digits:
+            return str(candidate)
+    return None
+
+
 class Catalog:
     """All catalog tables, with name lookup tolerant of how people type."""
 
@@ -366,12 +380,8 @@ class Catalog:
             return None
         if key in names:
             return names[key]
-        # A fuzzy match may fix letters, never numbers: "rtx 3060 6gb" is not the RTX 2060 6GB.
-        digits = re.findall(r"\d+", key)
-        for candidate, _score, _ in process.extract(key, names.keys(), scorer=fuzz.ratio, score_cutoff=85, limit=5):
-            if re.findall(r"\d+", candidate) == digits:
-                return names[candidate]
-        return None
+        close = closest_key(key, names)
+        return None if close is None else names[close]
 
     @staticmethod
     def suggest(name: str, names: dict[str, str], by_id: dict[str, Any], limit: int = 3) -> tuple[str, ...]:

@@ -26,7 +26,6 @@ _LETTERS = re.compile(r"[a-z]+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _MULTIPLIER = re.compile(r"(?<![\w.])(\d{1,2})\s?[x*]\s?(?=[a-z]{0,5}\s?\d{2,4}(?![\d.]*\s?b\b)(?!\d))")
 _MEMORY_SUFFIX = re.compile(r"\s*\(?\b\d+(?:\.\d+)?\s?gb\)?", re.IGNORECASE)
-_LINKERS = frozenset({"de", "with", "con", "of", "w", "la", "el", "the", "version", "variant", "edition"})
 _MAX_SPAN = 6
 # Words that name a family in the text but are also everyday words: matched only exactly, never fuzzily.
 _COMMON = frozenset({"phi", "a", "an", "on", "in", "is", "it", "mi", "me"})

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from knowledge.answer_model import Intent
 from knowledge.estimator.job import Task
 
 
@@ -120,23 +119,7 @@ FIT: Final = _words(
     r"entra", r"es suficiente", r"suficiente", r"sirve", r"aguanta", r"da para", r"corre", r"funciona",
     r"se puede", r"es posible", r"run", r"correr",
 )
-# A question that a catalog cannot answer, however it is phrased: say so rather than guess.
-OFF_TOPIC: Final = _words(
-    r"capital", r"weather", r"clima", r"tiempo hace", r"recipe", r"receta", r"president", r"presidente", r"joke",
-    r"chiste", r"poem", r"poema",
-)
 
-INTENT_ORDER: Final[tuple[Intent, ...]] = (
-    "help",
-    "compare",
-    "speed",
-    "recommend_model",
-    "recommend_gpu",
-    "gpu_info",
-    "model_info",
-    "requirements",
-    "fit",
-)
 
 # --- tasks ----------------------------------------------------------------------------------------------
 TASK_WORDS: Final[tuple[tuple[Task, re.Pattern[str]], ...]] = (
@@ -374,8 +357,4 @@ MACHINE: Final = _words(
 )
 UNIFIED: Final = _words(
     r"unified(?: memory| ram)?", r"memoria unificada", r"ram unificada", r"shared (?:memory|ram)", r"memoria compartida"
-)
-BUDGET_CUE: Final = _words(
-    r"vram", r"gpu", r"card", r"tarjeta", r"grafica", r"memory", r"memoria", r"ram", r"on", r"with", r"con", r"en",
-    r"tengo", r"i have", r"my", r"mi",
 )

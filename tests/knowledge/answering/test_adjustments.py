@@ -77,3 +77,17 @@ def test_a_runtime_that_cannot_run_the_job_is_said(question: str, runtime: str, 
 def test_a_consistent_question_says_nothing_about_its_settings() -> None:
     result = ask("can a 4090 run llama 3 8b in q4_k_m with llama.cpp")
     assert not [line for line in result.lines if "estimated on" in line or "does not" in line]
+
+
+def test_serving_a_gguf_type_is_estimated_on_16_bit_and_said() -> None:
+    # vLLM loads safetensors checkpoints (16-bit, FP8, AWQ, GPTQ); a Q4_K_M file is llama.cpp's.
+    result = ask("how many users can an L40S serve llama 3.1 8b in q4_k_m at 8k context")
+    assert result.intent == "serve"
+    assert result.precision == "fp16"
+    assert result.lines[0] == "vLLM serves 16-bit, FP8, AWQ or GPTQ checkpoints, not Q4_K_M files: estimated at FP16."
+
+
+def test_serving_on_another_runtime_is_said_to_be_vllm() -> None:
+    result = ask("¿cuántos usuarios puede servir una L40S con llama 3.1 8b con ollama?")
+    assert result.intent == "serve"
+    assert result.lines[0] == "El servicio concurrente se estima para vLLM, no para llama.cpp."

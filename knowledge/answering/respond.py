@@ -16,9 +16,9 @@ from pydantic import ValidationError
 from knowledge.answer_model import Answer, GpuRef, Intent, ModelRef, Query, Reading, ResolvedQuery, Settings
 from knowledge.answering.assumptions import assumption_summary
 from knowledge.answering.catalog_info import compare, gpu_info, help_answer, model_info, nonsense, unknown, unknown_name
-from knowledge.answering.context import check_context, context_caveat
 from knowledge.answering.fit import fit
 from knowledge.answering.links import gpu_url, home_url, model_url
+from knowledge.answering.long_context import check_context, context_caveat
 from knowledge.answering.recommend import recommend_gpu, recommend_model
 from knowledge.answering.requirements import requirements
 from knowledge.answering.serving import serving
@@ -29,9 +29,9 @@ from knowledge.errors import InvalidQuery, ModelSourceError, UnknownGpu, Unknown
 from knowledge.estimator.catalog import Catalog, Gpu, Model, load_catalog
 from knowledge.estimator.job import Job
 from knowledge.i18n import Language, gib, number, t
-from knowledge.understanding.entities import closest_gpus, index, representative
 from knowledge.understanding.hub_refs import hub_reference
-from knowledge.understanding.mentions import find_model
+from knowledge.understanding.name_agreement import find_model
+from knowledge.understanding.name_search import closest_gpus, index, representative
 from knowledge.understanding.understand import understand
 
 ErrorKind = Literal["unknown_model", "unknown_gpu", "invalid_query"]

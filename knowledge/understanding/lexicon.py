@@ -229,7 +229,7 @@ COUNT_BEFORE: Final = re.compile(
 COUNT_AFTER: Final = re.compile(r"^(?:s)?\s?(?:x\s?(\d{1,5})|\*\s?(\d{1,5}))(?!\w)")
 
 # Numbers are read whole, however long ("1000000b", "10,000,000 tokens of context"), so that an absurd one is
-# refused rather than cut to its last digits; ``knowledge.quantities`` checks each against its bounds.
+# refused rather than cut to its last digits; ``knowledge.understanding.quantities`` checks each against its bounds.
 SIZE: Final = re.compile(
     r"(?<![\w.])(\d+(?:[.,]\d{1,2})?)\s?(?:b(?![a-z])|bn\b|billion(?: param(?:eter)?s?)?|mil millones"
     r"|b params)(?!\s?(?:tokens?|de tokens))"

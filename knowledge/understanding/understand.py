@@ -4,7 +4,7 @@
 catalog, tolerant of how people type), the task, precision, context, batch and token counts, then the intent.
 A follow-up ("what about a 3090?", "¿y con QLoRA?") takes what it leaves out from the previous turn.
 Nothing here raises on what a person types: what is not understood becomes the ``unknown`` intent, a name no
-catalog entry agrees with (``mentions``) is kept whole as typed so that the answer says it is unknown, a name
+catalog entry agrees with (``name_agreement``) is kept whole as typed so that the answer says it is unknown, a name
 taken loosely is recorded in ``Query.readings`` to be said, and a quantity that means nothing ("0B", "-5 GB")
 in ``Query.oddities`` to be refused.
 """
@@ -21,9 +21,9 @@ from knowledge.i18n import Language
 from knowledge.understanding import lexicon as lx
 from knowledge.understanding import quantities as qty
 from knowledge.understanding import settings
-from knowledge.understanding.entities import Found, Index, find, index, representative, split_multipliers, tokenize
 from knowledge.understanding.hub_refs import find_hub_reference
-from knowledge.understanding.mentions import resolve_model, settle
+from knowledge.understanding.name_agreement import resolve_model, settle
+from knowledge.understanding.name_search import Found, Index, find, index, representative, split_multipliers, tokenize
 
 MAX_CHARS = 1000  # what is read of a question; a chat question is far shorter
 _MEMORY_UNIT = r"(?:gb|gib|gbs|g|gigs?|gigas?|gigabytes?)"

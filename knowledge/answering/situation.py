@@ -84,6 +84,11 @@ class Adjustment:
     fields: dict[str, str] = field(default_factory=dict)
 
 
+def runs(runtime: Runtime, task: Task) -> bool:
+    """Whether a runtime runs a task: training runs on PyTorch (transformers) only."""
+    return runtime == "transformers" or task not in TRAINING_TASKS
+
+
 def reconcile(
     task: Task, precision: str | None, runtime: str | None
 ) -> tuple[Task, str | None, Runtime | None, tuple[Adjustment, ...]]:
@@ -107,8 +112,8 @@ def reconcile(
     chosen: Runtime | None = None
     if runtime is not None and runtime not in RUNTIMES:
         changes.append(Adjustment("adjusted.runtime_unmodelled", {"runtime": runtime}))
-    elif runtime is not None and task in TRAINING_TASKS:
-        changes.append(Adjustment("adjusted.train_runtime", {"runtime": runtime}))
+    elif runtime is not None and not runs(runtime, task):
+        changes.append(Adjustment("adjusted.runtime_task", {"runtime": runtime, "task": task}))
     elif runtime == "llama.cpp" and kind not in (None, "gguf", "float"):
         assert precision is not None
         changes.append(Adjustment("adjusted.llama_cpp_precision", {"precision": precision}))

@@ -58,7 +58,7 @@ def test_qlora_on_a_gguf_type_is_estimated_on_nf4_and_said() -> None:
         (
             "¿cuánta memoria para entrenar llama 3 8b con lora en vllm?",
             "transformers",
-            "El entrenamiento se estima en PyTorch (transformers), no en vLLM.",
+            "vLLM no ejecuta ajuste fino con LoRA: estimado en transformers (PyTorch).",
         ),
         # Unsloth is named but not modelled: the estimate is the default runtime's, and says so.
         (
@@ -74,8 +74,12 @@ def test_a_runtime_that_cannot_run_the_job_is_said(question: str, runtime: str, 
     assert said in result.lines
 
 
-def test_a_consistent_question_says_nothing_about_its_settings() -> None:
-    result = ask("can a 4090 run llama 3 8b in q4_k_m with llama.cpp")
+@pytest.mark.parametrize(
+    "question",
+    ["can a 4090 run llama 3 8b in q4_k_m with llama.cpp", "can a 4090 fine-tune llama 3 8b with lora in transformers"],
+)
+def test_a_consistent_question_says_nothing_about_its_settings(question: str) -> None:
+    result = ask(question)
     assert not [line for line in result.lines if "estimated on" in line or "does not" in line]
 
 

@@ -1,6 +1,7 @@
-"""What answering works on: a :class:`Situation` (the query with its names resolved in the catalog) and the
-:class:`Draft` each intent fills in, which ``knowledge.answering.respond`` turns into an
-:class:`~knowledge.answer_model.Answer`.
+"""What answering works on: a :class:`Situation` (the query with its names resolved in the catalog), the job it
+asks about (written once, :meth:`Situation.job`, made consistent by :func:`reconcile`, which records every setting
+it could not honour so that the answer says it), and the :class:`Draft` each intent fills in, which
+``knowledge.answering.respond`` turns into an :class:`~knowledge.answer_model.Answer`.
 """
 
 from __future__ import annotations

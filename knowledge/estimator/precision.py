@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from knowledge.errors import CatalogError, InvalidQuery
 from knowledge.estimator.architecture import Architecture
-from knowledge.estimator.catalog import normalize
+from knowledge.folding import name_key
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 PrecisionKind = Literal["float", "fp8", "fp4", "bnb", "gptq", "gguf", "mlx"]
@@ -84,13 +84,13 @@ def _names() -> dict[str, str]:
     names: dict[str, str] = {}
     for p in precisions():
         for name in (p.id, p.name, *p.aliases):
-            names.setdefault(normalize(name).replace(" ", ""), p.id)
+            names.setdefault(name_key(name), p.id)
     return names
 
 
 def resolve(name: str) -> Precision:
     """The precision a name refers to ("FP16", "q4_k_m", "8-bit", "int4"), or InvalidQuery with the choices."""
-    key = normalize(name).replace(" ", "")
+    key = name_key(name)
     found = _names().get(key) or _names().get(key.replace("_", ""))
     if found is None:
         raise InvalidQuery(

@@ -15,7 +15,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from knowledge.errors import CatalogError
-from knowledge.estimator.catalog import Backend, Gpu, normalize
+from knowledge.estimator.catalog import Backend, Gpu
+from knowledge.folding import name_key
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DATA = Path(__file__).parent.parent / "data" / "runtimes.yaml"
@@ -158,13 +159,13 @@ def _by_name() -> dict[str, str]:
     names: dict[str, str] = {}
     for p in profiles():
         for name in (p.id, p.name, *p.aliases):
-            names.setdefault(normalize(name).replace(" ", ""), p.id)
+            names.setdefault(name_key(name), p.id)
     return names
 
 
 def runtime_id(name: str) -> str | None:
     """The runtime a name refers to ("ollama" is llama.cpp, "HF" transformers), or None."""
-    return _by_name().get(normalize(name).replace(" ", ""))
+    return _by_name().get(name_key(name))
 
 
 @functools.cache

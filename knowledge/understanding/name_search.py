@@ -16,19 +16,17 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.estimator.catalog import Catalog, Gpu, Model
-from knowledge.understanding.lexicon import GPU_PREFIX, fold
+from knowledge.estimator.catalog import Catalog, Gpu, Model, closest_key
+from knowledge.folding import WORD, fold
+from knowledge.understanding.lexicon import GPU_PREFIX
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9][a-z0-9]*)*")  # "qwen2.5", "0.5b", "v0.3"; ".gguf" apart
 _HUB_ORG = re.compile(r"(?<![\w/.-])[a-z][a-z0-9_.-]{2,}/(?=[a-z][a-z0-9_.-]*\d)")
 _SIZE_WORD = re.compile(r"(\d+(?:\.\d+)?)b")
 _LETTERS = re.compile(r"[a-z]+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _MULTIPLIER = re.compile(r"(?<![\w.])(\d{1,2})\s?[x*]\s?(?=[a-z]{0,5}\s?\d{2,4}(?![\d.]*\s?b\b)(?!\d))")
 _MEMORY_SUFFIX = re.compile(r"\s*\(?\b\d+(?:\.\d+)?\s?gb\)?", re.IGNORECASE)
-_LINKERS = frozenset({"de", "with", "con", "of", "w", "la", "el", "the", "version", "variant", "edition"})
 _MAX_SPAN = 6
-_FUZZY_CUTOFF = 86.0
 # Words that name a family in the text but are also everyday words: matched only exactly, never fuzzily.
 _COMMON = frozenset({"phi", "a", "an", "on", "in", "is", "it", "mi", "me"})
 
@@ -59,7 +57,7 @@ class Found:
 def tokenize(folded: str) -> list[Token]:
     """Tokens of folded text, with "2x4090" split into "2 x 4090" and a plural "s" dropped from "3090s"."""
     tokens: list[Token] = []
-    for match in _TOKEN.finditer(folded):
+    for match in WORD.finditer(folded):
         word = match.group()
         plural = False
         if len(word) > 2 and word.endswith("s") and word[-2].isdigit():
@@ -72,10 +70,6 @@ def split_multipliers(folded: str) -> str:
     """ "2x4090" → "2 x 4090", "8xh100" → "8 x h100"; "8x7b" (Mixtral) is left alone. A Hugging Face
     organisation ("meta-llama/Llama-3.1-8B") is dropped: the model's own name follows it."""
     return _MULTIPLIER.sub(lambda m: f"{m.group(1)} x ", _HUB_ORG.sub(" ", folded))
-
-
-def _digits(text: str) -> tuple[str, ...]:
-    return tuple(_DIGITS.findall(text))
 
 
 def _alpha_prefix(word: str) -> str:
@@ -299,12 +293,8 @@ def _looks_like_suffix(word: str) -> bool:
 
 
 def _closest(key: str, table: _Table) -> str | None:
-    digits = _digits(key)
-    best = process.extract(key, table.names.keys(), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=5)
-    for name, _score, _ in best:
-        if _digits(name) == digits:
-            return table.names[name]
-    return None
+    close = closest_key(key, table.names.keys())
+    return None if close is None else table.names[close]
 
 
 def _by_family_and_size(span: list[Token], idx: Index) -> str | None:

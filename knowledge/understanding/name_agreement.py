@@ -21,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 
 from knowledge.errors import UnknownModel
 from knowledge.estimator.catalog import Model
-from knowledge.understanding.entities import Found, Index, Token, find, fold_name, tokenize
+from knowledge.understanding.name_search import Found, Index, Token, find, fold_name, tokenize
 
 # Words that make a different model: always part of a name they follow, and always compared.
 VARIANTS = frozenset(

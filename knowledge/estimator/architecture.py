@@ -17,7 +17,7 @@ AttentionType = Literal["mha", "gqa", "mqa", "mla"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class MoE(_Frozen):

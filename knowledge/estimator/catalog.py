@@ -126,7 +126,7 @@ class Gpu(_Frozen):
     by default, less the driver's reserve (see ``DRIVER_RESERVE_SHARE``).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     id: str = Field(pattern=_ID)
     name: str
@@ -441,10 +441,14 @@ def _build() -> Catalog:
     return catalog
 
 
+def catalog_files() -> list[Path]:
+    """The files the catalog is made from: its data and the estimator's classes (a code change is a new key)."""
+    folder = data_dir()
+    files = [folder / name for name in ("models.yaml", "gpus.yaml", "seed.yaml")]
+    return [*files, *sorted(Path(__file__).parent.glob("*.py"))]
+
+
 @functools.cache
 def load_catalog() -> Catalog:
     """The catalog, validated once (then read from the cache keyed by the data's hash), once per process."""
-    folder = data_dir()
-    files = [folder / name for name in ("models.yaml", "gpus.yaml", "seed.yaml")]
-    code = sorted(Path(__file__).parent.glob("*.py"))  # the estimator's classes: a code change is a new key
-    return cached([*files, *code], _build)
+    return cached(catalog_files(), _build)

@@ -87,13 +87,14 @@ def _key(files: list[Path]) -> str:
     return digest.hexdigest()[:32]
 
 
-def cached(files: list[Path], build: Callable[[], T]) -> T:
+def cached(files: list[Path], build: Callable[[], T], kind: str = "catalog") -> T:
     """``build()``'s result, from the cache when these exact files were built before (else built and stored).
 
-    ``files`` are the data files and the source files of the classes ``build()`` returns.
+    ``files`` are the data files and the source files of the classes ``build()`` returns; ``kind`` names the
+    cache file (``catalog``, ``index``...), so that different results of the same files do not collide.
     """
     try:
-        target = _cache_dir() / f"catalog-{_key(files)}.pickle"
+        target = _cache_dir() / f"{kind}-{_key(files)}.pickle"
     except OSError:
         return build()  # a data file went missing: let build() name it
     with contextlib.suppress(Exception):  # a damaged or foreign cache file is only a slower start

@@ -34,7 +34,7 @@ _DATA = Path(__file__).parent.parent / "data" / "interconnect.yaml"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class LinkKind(_Frozen):

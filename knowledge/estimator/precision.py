@@ -26,7 +26,7 @@ _DATA = Path(__file__).parent.parent / "data" / "precisions.yaml"
 class Precision(BaseModel):
     """A named precision and the storage type of each kind of tensor."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str
     name: str
@@ -43,7 +43,7 @@ class Precision(BaseModel):
 
 
 class PrecisionTable(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     storage_types: dict[str, float]
     precisions: tuple[Precision, ...]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, PositiveFloat
 
 from knowledge.answer_model import Recommendation
@@ -38,6 +37,8 @@ class Currency(BaseModel):
 
 @functools.cache
 def currencies() -> dict[str, Currency]:
+    import yaml  # here, not at the top: only a question with a budget reads the rates
+
     raw = yaml.safe_load(_DATA.read_text(encoding="utf-8"))["currencies"]
     return {code: Currency.model_validate(entry) for code, entry in raw.items()}
 

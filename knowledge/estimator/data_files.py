@@ -15,16 +15,14 @@ ignored (the catalog is then parsed as usual).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
-
-import yaml
 
 from knowledge.errors import CatalogError
 
@@ -39,32 +37,39 @@ def data_dir() -> Path:
     return Path(chosen).expanduser() if chosen else PACKAGE_DATA
 
 
-_BASE_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
+@functools.cache
+def _strict_loader() -> type[Any]:
+    """A safe loader that refuses a key given twice in one mapping (PyYAML imported here: a start from the cache
+    reads no YAML)."""
+    import yaml
 
+    base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 
-class _StrictLoader(_BASE_LOADER):  # type: ignore[misc]  # PyYAML's loaders are untyped
-    """A safe loader that refuses a key given twice in one mapping."""
+    class StrictLoader(base):  # type: ignore[misc,valid-type]  # PyYAML's loaders are untyped
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            seen: set[Any] = set()
+            for key_node, _value in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    line = key_node.start_mark.line + 1
+                    raise CatalogError(f"line {line}: key {key!r} is given twice. Keep one.")
+                seen.add(key)
+            mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+            return mapping
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                line = key_node.start_mark.line + 1
-                raise CatalogError(f"line {line}: key {key!r} is given twice. Keep one.")
-            seen.add(key)
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-        return mapping
+    return StrictLoader
 
 
 def read_yaml(path: Path) -> Any:
     """A YAML file's content, strictly: an unreadable file or a duplicate key names the file and the fix."""
+    import yaml
+
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise CatalogError(f"{path.name}: cannot read it ({error.strerror}). Check {path}.") from None
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+        return yaml.load(text, Loader=_strict_loader())  # a SafeLoader subclass
     except CatalogError as error:
         raise CatalogError(f"{path.name}: {error}") from None
     except yaml.YAMLError as error:
@@ -101,6 +106,8 @@ def cached(files: list[Path], build: Callable[[], T], kind: str = "catalog") -> 
         loaded: T = pickle.loads(target.read_bytes())  # our own file, written below
         return loaded
     value = build()
+    import tempfile  # here: only a first start writes the cache
+
     with contextlib.suppress(OSError, pickle.PicklingError):
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False) as out:

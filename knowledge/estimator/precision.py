@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from knowledge.errors import CatalogError, InvalidQuery
 from knowledge.estimator.architecture import Architecture
 from knowledge.estimator.catalog import normalize
+from knowledge.estimator.data_files import cached
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 PrecisionKind = Literal["float", "fp8", "bnb", "gptq", "gguf"]
 MIXED = "mixed"  # training: bf16 compute with fp32 master weights and optimizer states
 _DATA = Path(__file__).parent.parent / "data" / "precisions.yaml"
@@ -52,19 +51,31 @@ class PrecisionTable(BaseModel):
 
 @functools.cache
 def table() -> PrecisionTable:
-    """The precision table, validated once; every storage type a precision names must exist."""
+    """The precision table, validated once (then read from the cache keyed by the file's hash)."""
+    return cached([_DATA, Path(__file__)], _read_table, kind="precisions")
+
+
+def _read_table() -> PrecisionTable:
+    """``precisions.yaml`` validated; every storage type a precision names must exist."""
+    import yaml
+
     try:
-        loaded = PrecisionTable.model_validate(yaml.load(_DATA.read_text(encoding="utf-8"), Loader=_LOADER))
+        loaded = PrecisionTable.model_validate(yaml.load(_DATA.read_text(encoding="utf-8"), Loader=_loader()))
     except (OSError, yaml.YAMLError, ValidationError) as error:
         raise CatalogError(f"precisions.yaml: {error}. Fix the file.") from error
     for p in loaded.precisions:
         for field in ("linear", "embedding", "output", "small", "attn_v", "ffn_down", "attn_output"):
             value = getattr(p, field)
             if value is not None and value not in loaded.storage_types:
-                raise CatalogError(
-                    f"precisions.yaml: entry {p.id!r}, field {field!r}: unknown storage type {value!r}."
-                )
+                raise CatalogError(f"precisions.yaml: entry {p.id!r}, field {field!r}: unknown storage type {value!r}.")
     return loaded
+
+
+def _loader() -> type[Any]:
+    import yaml
+
+    loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
+    return loader
 
 
 def precisions() -> tuple[Precision, ...]:
@@ -161,7 +172,9 @@ def weight_bytes(arch: Architecture, precision: Precision) -> int:
 def largest_matrix_params(arch: Architecture) -> int:
     """The largest quantized linear weight (what a quantized layer dequantizes at once)."""
     h = arch.hidden_size
-    ffn = arch.intermediate_size if arch.moe is None else max(
-        arch.moe.expert_intermediate_size, arch.intermediate_size if arch.moe.dense_layers else 0
+    ffn = (
+        arch.intermediate_size
+        if arch.moe is None
+        else max(arch.moe.expert_intermediate_size, arch.intermediate_size if arch.moe.dense_layers else 0)
     )
     return max(h * ffn, h * arch.attention_heads * arch.head_dim)  # embeddings and head stay 16-bit

@@ -64,13 +64,14 @@ def python_floor(runs: int = RUNS) -> tuple[list[float], list[float]]:
     return walls, cpus
 
 
+def _row(label: str, walls: list[float], cpus: list[float]) -> str:
+    return f"{label[:52]:<52} {statistics.median(walls):>7.3f} {statistics.median(cpus):>7.3f}"
+
+
 def report(runs: int = RUNS) -> str:
     lines = [f"{'cold `vrambot ask`':<52} {'wall s':>7} {'cpu s':>7}   (median of {runs} runs; target 0.25 s)"]
-    walls, cpus = python_floor(runs)
-    lines.append(f"{'(python -c pass, the floor)':<52} {statistics.median(walls):>7.3f} {statistics.median(cpus):>7.3f}")
-    for question in QUESTIONS:
-        walls, cpus = measure(question, runs)
-        lines.append(f"{question[:52]:<52} {statistics.median(walls):>7.3f} {statistics.median(cpus):>7.3f}")
+    lines.append(_row("(python -c pass, the floor)", *python_floor(runs)))
+    lines += [_row(question, *measure(question, runs)) for question in QUESTIONS]
     return "\n".join(lines)
 
 

@@ -45,7 +45,7 @@ def _strict_loader() -> type[Any]:
 
     base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 
-    class StrictLoader(base):  # type: ignore[misc,valid-type]  # PyYAML's loaders are untyped
+    class StrictLoader(base):  # type: ignore[misc]  # PyYAML's loaders are untyped
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
             seen: set[Any] = set()
             for key_node, _value in node.value:

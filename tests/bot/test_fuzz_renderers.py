@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from typing import get_args
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -88,11 +87,6 @@ def test_any_answer_is_rendered_within_both_platforms_limits(answer: Answer) -> 
     rendered_within_limits(answer)
 
 
-@pytest.mark.xfail(
-    raises=ZeroDivisionError,
-    strict=False,
-    reason="knowledge.ask('llama 0B') divides by zero: fixed on the understanding branch (issue 12, item 4)",
-)
 @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(question=questions, follow_up=questions)
 def test_any_question_and_follow_up_is_answered_and_rendered(question: str, follow_up: str) -> None:

@@ -96,6 +96,7 @@ def _names() -> dict[str, str]:
     return names
 
 
+@functools.lru_cache(maxsize=256)  # a question resolves the same few names a dozen times
 def resolve(name: str) -> Precision:
     """The precision a name refers to ("FP16", "q4_k_m", "8-bit", "int4"), or InvalidQuery with the choices."""
     key = normalize(name).replace(" ", "")

@@ -88,8 +88,14 @@ def _key(files: list[Path]) -> str:
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version_info[:2]}".encode())
     for path in files:
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        digest.update(_file_digest(path))
     return digest.hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=256)
+def _file_digest(path: Path) -> bytes:
+    """A file's SHA-256, read once per process (several caches are keyed by the same files)."""
+    return hashlib.sha256(path.read_bytes()).digest()
 
 
 def cached(files: list[Path], build: Callable[[], T], kind: str = "catalog") -> T:

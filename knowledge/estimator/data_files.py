@@ -7,7 +7,7 @@ the line and the key (PyYAML would keep the last one silently).
 Parsing and validating several hundred entries costs more than the rest of a cold `vrambot ask`, so the
 validated objects are pickled once into the user's cache directory (``VRAMBOT_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/vrambot`` or ``~/.cache/vrambot``), under a name made of the SHA-256 of every data file,
-of the modules that define the pickled classes, and the Python version: any edit to the data or to those
+of the modules that define the pickled classes, and the Python and pydantic versions: any edit to the data or to those
 classes makes a new key, so a stale cache is never read. A cache that cannot be read or written is
 ignored (the catalog is then parsed as usual).
 """
@@ -23,6 +23,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+
+from pydantic.version import VERSION as PYDANTIC_VERSION  # pickled pydantic objects: a new version, a new key
 
 from knowledge.errors import CatalogError
 
@@ -85,17 +87,11 @@ def _cache_dir() -> Path:
 
 
 def _key(files: list[Path]) -> str:
-    digest = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version_info[:2]}".encode())
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version_info[:2]}|{PYDANTIC_VERSION}".encode())
     for path in files:
         digest.update(path.name.encode())
-        digest.update(_file_digest(path))
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:32]
-
-
-@functools.lru_cache(maxsize=256)
-def _file_digest(path: Path) -> bytes:
-    """A file's SHA-256, read once per process (several caches are keyed by the same files)."""
-    return hashlib.sha256(path.read_bytes()).digest()
 
 
 def cached(files: list[Path], build: Callable[[], T], kind: str = "catalog") -> T:

@@ -38,9 +38,12 @@ def _ask(question: str) -> int:
         return 1
     from bot.sources.resolve import resolve_model
 
-    result = ask(question, resolve_model=resolve_model)
     try:
+        result = ask(question, resolve_model=resolve_model)
         print(result.text, flush=True)
+    except KeyboardInterrupt:  # Ctrl-C: as click
+        print("\nAborted!", file=sys.stderr)
+        return 1
     except OSError as error:  # a closed pipe (`| head`): quiet, as click
         if error.errno != errno.EPIPE:
             raise

@@ -452,3 +452,9 @@ def catalog_files() -> list[Path]:
 def load_catalog() -> Catalog:
     """The catalog, validated once (then read from the cache keyed by the data's hash), once per process."""
     return cached(catalog_files(), _build)
+
+
+def is_loaded(catalog: Catalog) -> bool:
+    """Whether ``catalog`` is the one :func:`load_catalog` returned in this process (checked without loading it):
+    what is derived from that one may be cached under :func:`catalog_files`' key."""
+    return load_catalog.cache_info().currsize > 0 and catalog is load_catalog()

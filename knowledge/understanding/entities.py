@@ -17,7 +17,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.estimator.catalog import Catalog, Gpu, Model, catalog_files, load_catalog
+from knowledge.estimator.catalog import Catalog, Gpu, Model, catalog_files, is_loaded
 from knowledge.estimator.data_files import cached
 from knowledge.understanding.lexicon import GPU_PREFIX, fold
 
@@ -182,7 +182,7 @@ def fold_name(text: str) -> str:
 @functools.lru_cache(maxsize=4)
 def index(catalog: Catalog) -> Index:
     """The name index of ``catalog``; the shipped catalog's tables come from the cache keyed by its data and code."""
-    if catalog is load_catalog():
+    if is_loaded(catalog):
         code = sorted(Path(__file__).parent.glob("*.py"))  # how names are folded and tokenized
         return Index(catalog, cached([*catalog_files(), *code], lambda: _tables(catalog), kind="index"))
     return Index(catalog)

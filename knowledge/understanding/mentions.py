@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.errors import UnknownModel
-from knowledge.estimator.catalog import Catalog, Model, catalog_files, load_catalog
+from knowledge.estimator.catalog import Catalog, Model, catalog_files, is_loaded
 from knowledge.estimator.data_files import cached
 from knowledge.understanding.entities import Found, Index, Token, find, fold_name, tokenize
 
@@ -65,7 +65,7 @@ def parts(text: str) -> list[str]:
 @functools.lru_cache(maxsize=4)
 def _vocabularies(idx: Index) -> dict[str, frozenset[str]]:
     """Each model's name words by id; the shipped catalog's come from the cache keyed by its data and code."""
-    if idx.catalog is load_catalog():
+    if is_loaded(idx.catalog):
         code = sorted(Path(__file__).parent.glob("*.py"))  # how names are split into words
         return cached([*catalog_files(), *code], lambda: _words_of(idx.catalog), kind="vocabularies")
     return _words_of(idx.catalog)

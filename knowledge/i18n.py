@@ -1,7 +1,8 @@
 """User-facing text in English and Spanish, kept in gettext message catalogs (``locales/*/LC_MESSAGES``).
 
 Messages are looked up by a symbolic id (``verdict.yes``) and formatted with named fields. Catalogs are
-read with Babel, which also formats numbers for each language ("19.2" in English, "19,2" in Spanish).
+read with Babel once and cached; numbers are written as Babel's CLDR data writes them for each language
+("19.2" in English, "19,2" in Spanish), without loading that data at every start.
 Adapters keep their own catalogs (``bot/locales``) and load them with :class:`Messages` too.
 """
 

@@ -26,6 +26,7 @@ from bot.sitegen.figures import (
 )
 from bot.sitegen.pages import Labels, Page, cell, gib_cell, precision_name, task_name
 from knowledge.answering.links import gpu_path, model_path
+from knowledge.estimator import runtimes
 from knowledge.estimator.catalog import Catalog, Gpu, Model
 from knowledge.estimator.job import Task
 from knowledge.estimator.precision import PRECISION_IDS
@@ -70,10 +71,14 @@ def _how(model: Model, gpu: Gpu, task: Task, lang: Language) -> str:
             "precision": precision_name(job.precision or "fp16", lang),
             "tokens": job.context_tokens,
             "gib": number(change.estimate.per_gpu_gib, lang),
+            "runtime": runtimes.profile(job.runtime).name if job.runtime else "",
+            "kv": job.kv_precision or "",
         }
         parts.append(labels(lang, f"change.{change.kind}", **fields))
     if fit is not None and fit.gpus_needed:
         parts.append(labels(lang, "how.gpus", count=fit.gpus_needed))
+    if not parts and fit is not None and fit.tight:
+        return labels(lang, "how.tight", gib=number(fit.estimate.per_gpu_gib, lang))
     if not parts:
         return labels(lang, "how.no")
     key = "how.with_changes" if found.kind == "with_changes" else "how.no_detail"

@@ -25,7 +25,7 @@ from bot.sitegen.figures import (
     verdict,
 )
 from knowledge import glossary
-from knowledge.estimator import calibration, estimate
+from knowledge.estimator import calibration, estimate, runtimes
 from knowledge.estimator.catalog import Catalog, SeedRow
 from knowledge.estimator.job import Task
 from knowledge.i18n import Language, Messages, number
@@ -204,6 +204,7 @@ def _calibration_rows(lang: Language) -> list[dict[str, str]]:
                 "id": m.id,
                 "model": m.model,
                 "metric": Labels.load()(lang, f"metric.{m.metric}"),
+                "runtime": runtimes.profile(comparison.runtime).name if comparison.runtime else "",
                 "args": " ".join(m.args),
                 "measured": gib_cell(m.measured_gib, lang),
                 "estimate": gib_cell(comparison.estimate_gib, lang),
@@ -239,9 +240,61 @@ def calibration_chart(lang: Language, *, standalone: bool) -> str:
     )
 
 
+def _by_runtime(lang: Language) -> list[dict[str, str]]:
+    """Calibration per runtime: rows, rows inside their band, median error (out-of-memory rows count as inside
+    when vrambot does not say "yes", and carry no error)."""
+    rows = []
+    for runtime in runtimes.RUNTIME_IDS:
+        mine = [c for c in calibration.comparisons() if c.runtime == runtime]
+        if not mine:
+            continue
+        errors = [abs(c.error) for c in mine if c.measurement.metric != "oom"]
+        rows.append(
+            {
+                "runtime": runtimes.profile(runtime).name,
+                "count": str(len(mine)),
+                "within": str(sum(c.within for c in mine)),
+                "median_error": number(statistics.median(errors) * 100, lang, 1) if errors else "–",
+            }
+        )
+    return rows
+
+
+def _profiles(lang: Language) -> list[dict[str, str]]:
+    """Each runtime's profile in one table row: what it runs, its margin, its memory rules and sources."""
+    rows = []
+    for p in runtimes.profiles():
+        margin = max(p.headroom.margin_gib, 0.0)
+        rules = []
+        if p.inference is not None:
+            rules.append(p.inference.activations.replace("_", " "))
+            if p.inference.preallocate != "none":
+                rules.append(p.inference.preallocate.replace("_", " "))
+        if p.training is not None:
+            rules.append(f"loss {number(p.training.loss_kept_bytes + p.training.loss_peak_bytes, lang, 1)} B/logit")
+            if p.training.checkpoint_offload:
+                rules.append("checkpoints in RAM")
+            if p.training.kbit_fp32_upcast:
+                rules.append("k-bit fp32 upcast")
+        share = f" / {number(p.headroom.margin_share * 100, lang, 0)}%" if p.headroom.margin_share else ""
+        rows.append(
+            {
+                "runtime": p.name,
+                "tasks": ", ".join(p.tasks),
+                "precisions": ", ".join(p.precision_kinds),
+                "backends": ", ".join(p.backends),
+                "margin": f"{number(margin, lang, 1)} GiB{share}",
+                "rules": "; ".join(rules),
+                "sources": "; ".join(p.sources),
+            }
+        )
+    return rows
+
+
 def method_context(lang: Language) -> dict[str, Any]:
     comparisons = calibration.comparisons()
-    median = statistics.median(abs(c.error) for c in comparisons) if comparisons else 0.0
+    errors = [abs(c.error) for c in comparisons if c.measurement.metric != "oom"]
+    median = statistics.median(errors) if errors else 0.0
     return {
         "inference_context": estimate.DEFAULT_INFERENCE_CONTEXT,
         "training_context": estimate.DEFAULT_TRAINING_CONTEXT,
@@ -250,6 +303,8 @@ def method_context(lang: Language) -> dict[str, Any]:
         "mfu": round(estimate.TRAINING_MFU * 100),
         "process_ram": number(estimate.PROCESS_RAM_BYTES / 2**30, lang),
         "calibration": _calibration_rows(lang),
+        "by_runtime": _by_runtime(lang),
+        "profiles": _profiles(lang),
         "within": sum(c.within for c in comparisons),
         "count": len(comparisons),
         "median_error": number(median * 100, lang, 1),

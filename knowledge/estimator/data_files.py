@@ -7,8 +7,8 @@ the line and the key (PyYAML would keep the last one silently).
 Parsing and validating several hundred entries costs more than the rest of a cold `vrambot ask`, so the
 validated objects are pickled once into the user's cache directory (``VRAMBOT_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/vrambot`` or ``~/.cache/vrambot``), under a name made of the SHA-256 of every data file,
-of the modules that define the pickled classes, and the Python and pydantic versions: any edit to the data or to those
-classes makes a new key, so a stale cache is never read. A cache that cannot be read or written is
+of the modules that define the pickled classes, and the Python and pydantic versions: any edit to the data or
+to those classes makes a new key, so a stale cache is never read. A cache that cannot be read or written is
 ignored (the catalog is then parsed as usual).
 """
 

@@ -7,15 +7,11 @@ arXiv 2205.05198, B4 model states after Rajbhandari et al. 2020 (ZeRO), B5 overh
 
 from __future__ import annotations
 
+from knowledge.errors import InvalidQuery
 from knowledge.estimator.architecture import Architecture
 
 GIB = 2**30
 HALF = 2  # bytes of a 16-bit activation
-CUDA_CONTEXT_BYTES = GIB // 2  # CUDA context + kernels on recent drivers (0.3-0.6 GiB; shared/calibration)
-ALLOCATOR_RESERVE = 0.05  # PyTorch's caching allocator holds about 5 % beyond the live tensors
-LLAMA_CPP_UBATCH = 512  # llama.cpp's default physical batch (-ub)
-VLLM_CHUNK_TOKENS = 8192  # vLLM profiles activations at max_num_batched_tokens
-VLLM_CUDA_GRAPHS_BYTES = GIB // 2  # vLLM's CUDA graph capture (vllm #7553 reports 0.4-2.4 GiB)
 
 
 def _mlp_width(arch: Architecture) -> int:
@@ -58,9 +54,11 @@ def inference_activation_bytes(arch: Architecture, tokens: int, batch: int, *, f
     return int(layer + logits)
 
 
-def llama_cpp_compute_bytes(arch: Architecture, context_tokens: int, *, flash_attention: bool) -> int:
+def llama_cpp_compute_bytes(
+    arch: Architecture, context_tokens: int, *, flash_attention: bool, ubatch_tokens: int = 512
+) -> int:
     """llama.cpp's compute buffer: f32 activations of one micro-batch, plus the KQ matrix without flash attention."""
-    ubatch = min(LLAMA_CPP_UBATCH, context_tokens)
+    ubatch = min(ubatch_tokens, context_tokens)
     gated = 3 if arch.gated_mlp else 2
     buffer = ubatch * (4 * arch.hidden_size + gated * _mlp_width(arch)) * 4
     if not flash_attention:
@@ -86,56 +84,104 @@ def training_layer_activation_bytes(arch: Architecture, seq: int, batch: int, *,
     return int(total)
 
 
-LOSS_CHUNKS = 8  # chunked cross-entropy: torchtune's num_output_chunks; Liger and Unsloth fuse it likewise
+LOSS_CHUNKS = 8  # chunked cross-entropy: torchtune's num_output_chunks
 
 
-def loss_bytes(arch: Architecture, seq: int, batch: int, *, chunked_loss: bool) -> int:
-    """Logits and the loss at the end of the forward pass.
+def loss_bytes(arch: Architecture, seq: int, batch: int, *, kept: float, peak: float, chunks: int) -> int:
+    """Logits and the loss at the end of the forward pass, as a runtime computes them.
 
-    Chunked (fused) cross-entropy computes the output head and the fp32 loss a slice of tokens at a time
-    (16-bit logits and their fp32 upcast for 1/8 of the tokens). A plain loss keeps the 16-bit logits of
-    every token, their fp32 upcast and the fp32 log-softmax saved for the backward pass (10 bytes per
-    vocabulary entry per token), which dominates for 128k-256k vocabularies.
+    ``kept`` bytes per vocabulary entry per token stay alive until the backward pass (transformers: the
+    16-bit logits and the fp32 log-softmax, 6 bytes); ``peak`` bytes exist only while one of ``chunks``
+    slices of tokens is computed (transformers: the fp32 upcast, 4 bytes, one chunk; torchtune: 16-bit
+    logits and their fp32 upcast for 1/8 of the tokens).
     """
     elements = batch * seq * arch.vocab_size
-    if chunked_loss:
-        return int(elements * (HALF + 4) / LOSS_CHUNKS)
-    return int(elements * (HALF + 4 + 4))
+    return int(elements * (kept + peak / chunks))
 
 
 def training_activation_bytes(
-    arch: Architecture, seq: int, batch: int, *, checkpointing: bool, flash_attention: bool, chunked_loss: bool
+    arch: Architecture,
+    seq: int,
+    batch: int,
+    *,
+    checkpointing: bool,
+    flash_attention: bool,
+    loss: int,
+    offload_checkpoints: bool = False,
 ) -> int:
-    """The peak of training activations, logits included.
+    """The peak of training activations on the GPU, logits included.
 
     Without checkpointing every layer keeps its activations until its backward pass, and the loss comes on
     top. With activation checkpointing each layer keeps only its input (2h bytes per token); the peak is then
     those inputs plus the larger of the loss phase and one layer being recomputed in the backward pass.
+    Offloaded checkpoints (Unsloth's "unsloth" mode) keep those inputs in system RAM instead.
     """
     layer = training_layer_activation_bytes(arch, seq, batch, flash_attention=flash_attention)
-    loss = loss_bytes(arch, seq, batch, chunked_loss=chunked_loss)
     if checkpointing:
-        return int(arch.layers * batch * seq * arch.hidden_size * HALF + max(layer, loss))
+        inputs = 0 if offload_checkpoints else checkpoint_bytes(arch, seq, batch)
+        return int(inputs + max(layer, loss))
     return int(arch.layers * layer + loss)
 
 
-def lora_params(arch: Architecture, rank: int) -> int:
-    """Trainable LoRA parameters with adapters on every linear layer of every block: rank x (in + out)."""
+def checkpoint_bytes(arch: Architecture, seq: int, batch: int) -> int:
+    """The layer inputs activation checkpointing keeps: 16-bit hidden states, one per layer."""
+    return arch.layers * batch * seq * arch.hidden_size * HALF
+
+
+LORA_MODULES = ("q", "k", "v", "o", "gate", "up", "down")
+LORA_ATTENTION = ("q", "k", "v", "o")
+
+
+def lora_targets(names: tuple[str, ...] | str) -> tuple[str, ...]:
+    """LoRA target projections from "all", "attention" or names such as q,v / q_proj,v_proj (in model order)."""
+    items = (names,) if isinstance(names, str) else names
+    chosen: set[str] = set()
+    for item in items:
+        for part in str(item).replace(",", " ").split():
+            word = part.strip().lower().removesuffix("_proj")
+            if word in ("all", "all-linear", "linear"):
+                chosen.update(LORA_MODULES)
+            elif word in ("attention", "attn"):
+                chosen.update(LORA_ATTENTION)
+            elif word in LORA_MODULES:
+                chosen.add(word)
+            elif word in ("o", "out", "output", "dense"):
+                chosen.add("o")
+            else:
+                raise InvalidQuery(
+                    f"Unknown LoRA target {part!r}. Use all, attention, or names among q, k, v, o, gate, up, down.",
+                    key="error.lora_targets",
+                    target=part,
+                )
+    if not chosen:
+        raise InvalidQuery(
+            "LoRA needs at least one target. Use all, attention, or names among q, k, v, o, gate, up, down.",
+            key="error.lora_targets",
+            target="",
+        )
+    return tuple(name for name in LORA_MODULES if name in chosen)
+
+
+def lora_params(arch: Architecture, rank: int, targets: tuple[str, ...] = LORA_MODULES) -> int:
+    """Trainable LoRA parameters: rank x (in + out) for each targeted linear layer of every block.
+
+    ``targets`` names the projections (q, k, v, o, gate, up, down); MoE layers adapt every expert's MLP.
+    """
     h = arch.hidden_size
-    if arch.mla is not None:
-        attention = 2 * h + 2 * _q_dim(arch) + _kv_dim(arch)  # q, kv down/up and output, approximately
-    else:
-        attention = 2 * (h + _q_dim(arch)) + 2 * (h + _kv_dim(arch))
-    per_layer = 0
+    q, kv = _q_dim(arch), _kv_dim(arch)
+    sizes = {"q": h + q, "k": h + kv, "v": h + kv, "o": q + h}
+    if arch.mla is not None:  # q, kv down/up and output, approximately
+        sizes = {"q": h + q, "k": kv // 2, "v": kv - kv // 2, "o": q + h}
+    attention = sum(size for name, size in sizes.items() if name in targets)
+    mlp_names = [name for name in ("gate", "up", "down") if name in targets and (arch.gated_mlp or name != "gate")]
     total = 0
     for index in range(arch.layers):
         if arch.moe is None or index < arch.moe.dense_layers:
-            mlp = (3 if arch.gated_mlp else 2) * (h + arch.intermediate_size)
+            mlp = len(mlp_names) * (h + arch.intermediate_size)
         else:
             experts = arch.moe.experts + arch.moe.shared_experts
-            mlp = experts * (3 if arch.gated_mlp else 2) * (h + arch.moe.expert_intermediate_size)
-        per_layer = attention + mlp
-        total += per_layer
+            mlp = experts * len(mlp_names) * (h + arch.moe.expert_intermediate_size)
+        total += attention + mlp
     return rank * total
 
 

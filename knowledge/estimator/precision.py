@@ -17,8 +17,9 @@ from knowledge.estimator.architecture import Architecture
 from knowledge.estimator.catalog import normalize
 from knowledge.estimator.data_files import cached
 
-PrecisionKind = Literal["float", "fp8", "bnb", "gptq", "gguf"]
+PrecisionKind = Literal["float", "fp8", "bnb", "gptq", "gguf", "mlx"]
 MIXED = "mixed"  # training: bf16 compute with fp32 master weights and optimizer states
+MIXED_FP16 = "mixed_fp16"  # the same in fp16 with loss scaling, on GPUs without bf16 (V100, T4, RTX 20)
 _DATA = Path(__file__).parent.parent / "data" / "precisions.yaml"
 
 
@@ -67,7 +68,9 @@ def _read_table() -> PrecisionTable:
         for field in ("linear", "embedding", "output", "small", "attn_v", "ffn_down", "attn_output"):
             value = getattr(p, field)
             if value is not None and value not in loaded.storage_types:
-                raise CatalogError(f"precisions.yaml: entry {p.id!r}, field {field!r}: unknown storage type {value!r}.")
+                raise CatalogError(
+                    f"precisions.yaml: entry {p.id!r}, field {field!r}: unknown storage type {value!r}."
+                )
     return loaded
 
 
@@ -173,9 +176,7 @@ def weight_bytes(arch: Architecture, precision: Precision) -> int:
 def largest_matrix_params(arch: Architecture) -> int:
     """The largest quantized linear weight (what a quantized layer dequantizes at once)."""
     h = arch.hidden_size
-    ffn = (
-        arch.intermediate_size
-        if arch.moe is None
-        else max(arch.moe.expert_intermediate_size, arch.intermediate_size if arch.moe.dense_layers else 0)
+    ffn = arch.intermediate_size if arch.moe is None else max(
+        arch.moe.expert_intermediate_size, arch.intermediate_size if arch.moe.dense_layers else 0
     )
     return max(h * ffn, h * arch.attention_heads * arch.head_dim)  # embeddings and head stay 16-bit

@@ -29,7 +29,7 @@ from knowledge.answering.links import gpu_path, model_path
 from knowledge.estimator import runtimes
 from knowledge.estimator.catalog import Catalog, Gpu, Model
 from knowledge.estimator.job import Task
-from knowledge.estimator.precision import PRECISION_IDS
+from knowledge.estimator.precision import PRECISION_IDS, resolve
 from knowledge.i18n import Language, number
 
 PAGE_TASKS: tuple[Task, ...] = ("inference", "lora", "qlora", "full_finetune", "pretrain")
@@ -159,6 +159,7 @@ def model_context(catalog: Catalog, model: Model, lang: Language) -> dict[str, A
     precisions = [
         {"name": precision_name(p, lang), **row}
         for p in PRECISION_IDS
+        if model.is_moe or resolve(p).experts is None  # "MXFP4 experts" is plain BF16 for a dense model
         if (row := _components(model, "inference", p, lang)) is not None
     ]
     tasks = [

@@ -40,6 +40,7 @@ _SHORT = (
     "assume.vllm",
     "assume.sglang",
     "assume.unified",
+    "assume.weight_only",
 )
 
 

@@ -99,7 +99,7 @@ def _resolve_precision(job: Job) -> tuple[str, Precision]:
                 precision=precision.name,
             )
         return precision.id, precision
-    default = {"llama.cpp": "q4_k_m", "mlx": "mlx_4bit"}.get(job.runtime or "", "fp16")
+    default = {"llama.cpp": "q4_k_m", "mlx": "mlx_4bit"}.get(job.runtime or "", job.model.native_precision)
     precision = resolve(name or default)
     if precision.id == "bf16" and _no_bf16(job):
         precision = resolve("fp16")
@@ -524,11 +524,14 @@ def _layout_assumption(job: Job) -> Assumption:
 
 
 def _ram_bytes(job: Job, memory: Memory, precision: Precision, rules: Profile) -> int:
-    """Host memory: the checkpoint passes through RAM when loading (16-bit shards, or the GGUF file that
-    llama.cpp maps, its token embedding staying there), offloaded checkpoints, plus the process."""
+    """Host memory: the checkpoint passes through RAM when loading (16-bit shards, the checkpoint as released
+    (FP8, MXFP4) when run at its native precision, or the GGUF file that llama.cpp maps, its token embedding
+    staying there), offloaded checkpoints, plus the process."""
     arch = job.model.architecture
     if precision.kind in ("gguf", "mlx") or _stored_file(job) is not None:
         loaded = memory.weights_bytes + _host_weights(job, precision, rules)
+    elif precision.id == job.model.native_precision:
+        loaded = memory.weights_bytes
     else:
         loaded = arch.total_params() * 2
     offloaded = 0
@@ -586,6 +589,10 @@ def estimate(job: Job) -> Estimate:
         notes.append(_assume("assume.moe", experts=moe.experts, active_b=active_b))
     room = headroom.on_gpu(resolved, share, precision, rules)
     notes.extend(room.notes)
+    gpu = resolved.gpu
+    if gpu is not None and ((precision.kind == "fp8" and not gpu.fp8) or (precision.kind == "fp4" and not gpu.fp4)):
+        stored = (precision.experts or precision.linear).upper()  # "FP8", "MXFP4", "NVFP4"
+        notes.append(_assume("assume.weight_only", format=stored, gpu=gpu.name))
     notes.append(_assume("assume.overhead", overhead_gib=round(share.overhead_bytes / mem.GIB, 2)))
     origin = _origin(resolved)
     if origin is not None:

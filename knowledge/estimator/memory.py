@@ -7,6 +7,8 @@ arXiv 2205.05198, B4 model states after Rajbhandari et al. 2020 (ZeRO), B5 overh
 
 from __future__ import annotations
 
+from collections import Counter
+
 from knowledge.errors import InvalidQuery
 from knowledge.estimator.architecture import Architecture
 
@@ -15,27 +17,14 @@ HALF = 2  # bytes of a 16-bit activation
 
 
 def _mlp_width(arch: Architecture) -> int:
-    """Intermediate width a token passes through (top-k plus shared experts for MoE)."""
-    if arch.moe is None:
-        return arch.intermediate_size
-    return (arch.moe.top_k + arch.moe.shared_experts) * arch.moe.expert_intermediate_size
-
-
-def _q_dim(arch: Architecture) -> int:
-    if arch.mla is not None:
-        return arch.attention_heads * (arch.mla.qk_nope_head_dim + arch.mla.qk_rope_head_dim)
-    return arch.attention_heads * arch.head_dim
-
-
-def _kv_dim(arch: Architecture) -> int:
-    if arch.mla is not None:
-        return arch.attention_heads * arch.mla.v_head_dim
-    return arch.kv_heads * arch.head_dim
+    """The widest intermediate a token passes through in any layer (top-k plus shared experts for MoE)."""
+    return max(arch.mlp_width(kind) for kind in set(arch.mlp_kinds()))
 
 
 def kv_cache_bytes(arch: Architecture, context_tokens: int, batch: int, bytes_per_element: float) -> int:
-    """K and V for every cached token: KV heads x head_dim per layer (GQA, MQA), windowed layers, MLA latents."""
-    return int(arch.kv_elements_per_token(context_tokens) * batch * bytes_per_element)
+    """K and V for every cached token: KV heads x head_dim per layer (GQA, MQA), windowed layers, MLA latents,
+    plus the fixed state of linear-attention layers (held in the same type here)."""
+    return int(arch.cache_elements(context_tokens) * batch * bytes_per_element)
 
 
 def inference_activation_bytes(arch: Architecture, tokens: int, batch: int, *, flash_attention: bool) -> int:
@@ -67,17 +56,20 @@ def llama_cpp_compute_bytes(
     return int(buffer + output)
 
 
-def training_layer_activation_bytes(arch: Architecture, seq: int, batch: int, *, flash_attention: bool) -> int:
+def training_layer_activation_bytes(
+    arch: Architecture, seq: int, batch: int, *, flash_attention: bool, mlp: str = "dense"
+) -> int:
     """Activations one transformer layer keeps for its backward pass (16-bit), Korthikanti adapted.
 
     Attention block: the inputs of both norms and of the QKV projection, Q, K and V, and the attention
     output (10h + 2q + 4kv bytes per token with h = hidden, q = query width, kv = key width). Gated MLP: the
     gate and up outputs, the activation and the product (8 x width); a plain MLP keeps the first output and
-    the activation (4 x width). No dropout masks (modern LLM recipes train without dropout). Without flash
+    the activation (4 x width); ``mlp`` is the layer's MLP kind (an MoE layer's width is its top-k plus
+    shared experts). No dropout masks (modern LLM recipes train without dropout). Without flash
     attention the score matrix and its softmax are kept too (4 x heads x seq bytes per token).
     """
-    per_token = 10 * arch.hidden_size + 2 * _q_dim(arch) + 4 * _kv_dim(arch)
-    per_token += (8 if arch.gated_mlp else 4) * _mlp_width(arch)
+    per_token = 10 * arch.hidden_size + 2 * arch.q_dim + 4 * arch.kv_dim
+    per_token += (8 if arch.gated_mlp else 4) * arch.mlp_width(mlp)
     total = batch * seq * per_token
     if not flash_attention:
         total += 4 * batch * arch.attention_heads * seq * seq
@@ -116,11 +108,14 @@ def training_activation_bytes(
     those inputs plus the larger of the loss phase and one layer being recomputed in the backward pass.
     Offloaded checkpoints (Unsloth's "unsloth" mode) keep those inputs in system RAM instead.
     """
-    layer = training_layer_activation_bytes(arch, seq, batch, flash_attention=flash_attention)
+    per_kind = {
+        kind: training_layer_activation_bytes(arch, seq, batch, flash_attention=flash_attention, mlp=kind)
+        for kind in set(arch.mlp_kinds())
+    }
     if checkpointing:
         inputs = 0 if offload_checkpoints else checkpoint_bytes(arch, seq, batch)
-        return int(inputs + max(layer, loss))
-    return int(arch.layers * layer + loss)
+        return int(inputs + max(max(per_kind.values()), loss))
+    return int(sum(per_kind[kind] for kind in arch.mlp_kinds()) + loss)
 
 
 def checkpoint_bytes(arch: Architecture, seq: int, batch: int) -> int:
@@ -162,27 +157,43 @@ def lora_targets(names: tuple[str, ...] | str) -> tuple[str, ...]:
     return tuple(name for name in LORA_MODULES if name in chosen)
 
 
+def _block_lora_sizes(arch: Architecture, attention: str, mlp: str, targets: tuple[str, ...]) -> int:
+    """Sum of (in + out) over the linear layers of one block that LoRA adapts among ``targets``.
+
+    Linear-attention blocks adapt their input projections (q, k, v, z; beta, alpha) under q/k/v and their
+    output projection under o. MoE blocks adapt every routed and shared expert's MLP.
+    """
+    h = arch.hidden_size
+    if attention == "linear" and arch.linear_attention is not None:
+        la = arch.linear_attention
+        inputs = (h + 2 * la.key_dim + 2 * la.value_dim) + (h + 2 * la.value_heads)
+        sizes = {"q": inputs, "o": la.value_dim + h}
+    elif arch.mla is not None:  # q, kv down/up and output, approximately
+        sizes = {"q": h + arch.q_dim, "k": arch.kv_dim // 2, "v": arch.kv_dim - arch.kv_dim // 2, "o": arch.q_dim + h}
+    else:
+        sizes = {"q": h + arch.q_dim, "k": h + arch.kv_dim, "v": h + arch.kv_dim, "o": arch.q_dim + h}
+    if attention == "linear" and arch.linear_attention is not None and any(t in targets for t in ("q", "k", "v")):
+        total = sizes["q"] + (sizes["o"] if "o" in targets else 0)
+    else:
+        total = sum(size for name, size in sizes.items() if name in targets)
+    matrices = len([n for n in ("gate", "up", "down") if n in targets and (arch.gated_mlp or n != "gate")])
+    if mlp == "dense" or arch.moe is None:
+        return total + matrices * (h + arch.intermediate_size)
+    moe = arch.moe
+    total += moe.experts * matrices * (h + moe.expert_intermediate_size)
+    shared = moe.shared_expert_intermediate_size or moe.expert_intermediate_size
+    return total + moe.shared_experts * matrices * (h + shared)
+
+
 def lora_params(arch: Architecture, rank: int, targets: tuple[str, ...] = LORA_MODULES) -> int:
     """Trainable LoRA parameters: rank x (in + out) for each targeted linear layer of every block.
 
     ``targets`` names the projections (q, k, v, o, gate, up, down); MoE layers adapt every expert's MLP.
     """
-    h = arch.hidden_size
-    q, kv = _q_dim(arch), _kv_dim(arch)
-    sizes = {"q": h + q, "k": h + kv, "v": h + kv, "o": q + h}
-    if arch.mla is not None:  # q, kv down/up and output, approximately
-        sizes = {"q": h + q, "k": kv // 2, "v": kv - kv // 2, "o": q + h}
-    attention = sum(size for name, size in sizes.items() if name in targets)
-    mlp_names = [name for name in ("gate", "up", "down") if name in targets and (arch.gated_mlp or name != "gate")]
-    total = 0
-    for index in range(arch.layers):
-        if arch.moe is None or index < arch.moe.dense_layers:
-            mlp = len(mlp_names) * (h + arch.intermediate_size)
-        else:
-            experts = arch.moe.experts + arch.moe.shared_experts
-            mlp = experts * len(mlp_names) * (h + arch.moe.expert_intermediate_size)
-        total += attention + mlp
-    return rank * total
+    kinds = Counter(arch.layer_list())
+    return rank * sum(
+        count * _block_lora_sizes(arch, layer.attention, layer.mlp, targets) for layer, count in kinds.items()
+    )
 
 
 def optimizer_bytes_per_param(optimizer: str, *, state_bytes: int, hidden_size: int) -> float:

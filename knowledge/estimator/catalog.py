@@ -134,7 +134,7 @@ class Gpu(_Frozen):
     by default, less the driver's reserve (see ``DRIVER_RESERVE_SHARE``).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     id: str = Field(pattern=_ID)
     name: str
@@ -448,10 +448,20 @@ def _build() -> Catalog:
     return catalog
 
 
+def catalog_files() -> list[Path]:
+    """The files the catalog is made from: its data and the estimator's classes (a code change is a new key)."""
+    folder = data_dir()
+    files = [folder / name for name in ("models.yaml", "gpus.yaml", "seed.yaml")]
+    return [*files, *sorted(Path(__file__).parent.glob("*.py"))]
+
+
 @functools.cache
 def load_catalog() -> Catalog:
     """The catalog, validated once (then read from the cache keyed by the data's hash), once per process."""
-    folder = data_dir()
-    files = [folder / name for name in ("models.yaml", "gpus.yaml", "seed.yaml")]
-    code = sorted(Path(__file__).parent.glob("*.py"))  # the estimator's classes: a code change is a new key
-    return cached([*files, *code], _build)
+    return cached(catalog_files(), _build)
+
+
+def is_loaded(catalog: Catalog) -> bool:
+    """Whether ``catalog`` is the one :func:`load_catalog` returned in this process (checked without loading it):
+    what is derived from that one may be cached under :func:`catalog_files`' key."""
+    return load_catalog.cache_info().currsize > 0 and catalog is load_catalog()

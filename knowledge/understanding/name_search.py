@@ -12,11 +12,13 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.estimator.catalog import Catalog, Gpu, Model, closest_key
+from knowledge.estimator.catalog import Catalog, Gpu, Model, catalog_files, closest_key, is_loaded
+from knowledge.estimator.data_files import cached
 from knowledge.folding import WORD, fold
 from knowledge.understanding.lexicon import GPU_PREFIX
 
@@ -84,42 +86,63 @@ class _Table:
     anchors: set[str] = field(default_factory=set)  # first words that start a name ("llama", "rtx")
 
 
+@dataclass
+class _Tables:
+    """What :class:`Index` derives from a catalog's names, by id: cheap to pickle, so kept in the cache."""
+
+    models: _Table
+    gpus: _Table
+    model_prefixes: dict[str, list[str]]  # family-word prefix ("qwen") → model ids
+    siblings: dict[str, tuple[str, ...]]  # a card's name without its memory size → GPU ids
+
+
+def _table(items: Iterable[Model] | Iterable[Gpu]) -> _Table:
+    table = _Table()
+    for item in items:
+        for name in (item.id, item.name, *item.aliases):
+            words = tokenize(fold_name(name))
+            key = "".join(w.text for w in words)
+            if key:
+                table.names.setdefault(key, item.id)
+            if words and not words[0].text.isdigit():
+                table.anchors.add(words[0].text)
+                prefix = _alpha_prefix(words[0].text)
+                if len(prefix) >= 3:
+                    table.anchors.add(prefix)
+    return table
+
+
+def _tables(catalog: Catalog) -> _Tables:
+    gpus = _table(catalog.gpus)
+    gpus.anchors |= GPU_PREFIX
+    prefixes: dict[str, list[str]] = {}
+    for model in catalog.models:
+        for name in (model.name, model.family, *model.aliases):
+            words = tokenize(fold_name(name))
+            if words:
+                prefix = _alpha_prefix(words[0].text)
+                if len(prefix) >= 3 and model.id not in prefixes.setdefault(prefix, []):
+                    prefixes[prefix].append(model.id)
+    siblings: dict[str, tuple[str, ...]] = {}
+    for gpu in catalog.gpus:
+        base = _MEMORY_SUFFIX.sub("", gpu.name).strip().lower()
+        siblings[base] = (*siblings.get(base, ()), gpu.id)
+    return _Tables(_table(catalog.models), gpus, prefixes, siblings)
+
+
 class Index:
-    """Name tables of one catalog, built once."""
+    """Name tables of one catalog, built once (for the shipped catalog, read from the cache: see :func:`index`)."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, tables: _Tables | None = None) -> None:
         self.catalog = catalog
-        self.models = self._table(catalog.models)
-        self.gpus = self._table(catalog.gpus)
-        self.gpus.anchors |= GPU_PREFIX
-        self.model_prefixes: dict[str, list[Model]] = {}
-        for model in catalog.models:
-            for name in (model.name, model.family, *model.aliases):
-                words = tokenize(fold_name(name))
-                if words:
-                    prefix = _alpha_prefix(words[0].text)
-                    if len(prefix) >= 3 and model not in self.model_prefixes.setdefault(prefix, []):
-                        self.model_prefixes[prefix].append(model)
-        self._siblings: dict[str, tuple[Gpu, ...]] = {}
-        for gpu in catalog.gpus:
-            base = _MEMORY_SUFFIX.sub("", gpu.name).strip().lower()
-            self._siblings[base] = (*self._siblings.get(base, ()), gpu)
-
-    @staticmethod
-    def _table(items: Iterable[Model] | Iterable[Gpu]) -> _Table:
-        table = _Table()
-        for item in items:
-            for name in (item.id, item.name, *item.aliases):
-                words = tokenize(fold_name(name))
-                key = "".join(w.text for w in words)
-                if key:
-                    table.names.setdefault(key, item.id)
-                if words and not words[0].text.isdigit():
-                    table.anchors.add(words[0].text)
-                    prefix = _alpha_prefix(words[0].text)
-                    if len(prefix) >= 3:
-                        table.anchors.add(prefix)
-        return table
+        tables = tables or _tables(catalog)
+        self.models, self.gpus = tables.models, tables.gpus
+        self.model_prefixes: dict[str, list[Model]] = {
+            prefix: [catalog.model(i) for i in ids] for prefix, ids in tables.model_prefixes.items()
+        }
+        self._siblings: dict[str, tuple[Gpu, ...]] = {
+            base: tuple(catalog.gpu(i) for i in ids) for base, ids in tables.siblings.items()
+        }
 
     def has_variants(self, gpu: Gpu) -> bool:
         """Whether the card is sold with more than one memory size (RTX 4060 Ti 8GB and 16GB)."""
@@ -152,6 +175,10 @@ def fold_name(text: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def index(catalog: Catalog) -> Index:
+    """The name index of ``catalog``; the shipped catalog's tables come from the cache keyed by its data and code."""
+    if is_loaded(catalog):
+        code = sorted(Path(__file__).parent.glob("*.py"))  # how names are folded and tokenized
+        return Index(catalog, cached([*catalog_files(), *code], lambda: _tables(catalog), kind="index"))
     return Index(catalog)
 
 

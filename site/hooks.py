@@ -1,8 +1,8 @@
-"""MkDocs hook that `vrambot site serve` adds (never mkdocs.yml): regenerate the pages before each rebuild.
+"""MkDocs hook that `vrambot site serve` adds (never mkdocs.yml): regenerate the build tree before each rebuild.
 
-With ``watch`` on the catalog, the templates and the labels, an edit to any of them rebuilds and live-reloads
-the browser. The generator runs in a fresh process so that it reads the edited files (the catalog and labels
-are cached per process); it writes only files whose text changed, so the rebuild it causes settles at once.
+With ``watch`` on the catalog, the templates, the labels and the assets, an edit to any of them rebuilds and
+live-reloads the browser. The generator runs in a fresh process so that it reads the edited files (the catalog
+and labels are cached per process); it writes only files whose bytes changed, so the rebuild it causes settles.
 """
 
 import subprocess

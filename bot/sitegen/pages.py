@@ -200,7 +200,7 @@ def seed_table(catalog: Catalog, table: str, lang: Language, here: Here) -> str:
         note = row.note_es if lang == "es" else row.note_en
         rows.append([*cells, _seed_verdict(item, lang, here), _seed_first(item, lang), _seed_ram(item, lang),
                      tables.text(note)])
-    return tables.table(columns, rows, css="vb-seed", searchable=True)
+    return tables.table(columns, rows, css="vb-seed", searchable=True, cards=True)
 
 
 def seed_context(catalog: Catalog) -> Context:

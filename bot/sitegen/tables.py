@@ -63,9 +63,14 @@ def table(
     css: str = "",
     searchable: bool = False,
     caption: str = "",
+    cards: bool = False,
 ) -> str:
-    """One HTML table in a sticky-header scroll box, as a single raw-HTML block (no blank line inside)."""
-    classes = " ".join(["vb-table", *([css] if css else [])])
+    """One HTML table in a sticky-header scroll box, as a single raw-HTML block (no blank line inside).
+
+    ``cards`` labels each cell with its column (``data-label``) so that on a phone the stylesheet shows each
+    row as a card, verdict first.
+    """
+    classes = " ".join(["vb-table", *([css] if css else []), *(["vb-cards"] if cards else [])])
     exclude = "" if searchable else " data-search-exclude"
     out = [f'<div class="{classes}"{exclude}>', "<table>"]
     if caption:
@@ -80,7 +85,8 @@ def table(
             shown = cell
             if column.numeric and "vb-num" not in cell.css:
                 shown = Cell(cell.html, cell.sort, (cell.css + " vb-num").strip(), cell.id, cell.title)
-            cells.append(f"<td{_attrs(shown)}>{cell.html}</td>")
+            label = f' data-label="{escape(column.text)}"' if cards else ""
+            cells.append(f"<td{_attrs(shown)}{label}>{cell.html}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody>")
     out.append("</table>")

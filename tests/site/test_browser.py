@@ -253,3 +253,13 @@ def test_sorting_the_model_table_by_a_number_column(page) -> None:
     assert first == sorted(first) or first == sorted(first, reverse=True)
     header.click()
     assert column() == list(reversed(first)) != first
+
+
+def test_on_a_phone_the_seed_review_shows_each_verdict_first(phone) -> None:
+    """At 390 px each seed row is a card that opens with vrambot's verdict, above the seed's own cells."""
+    phone.goto("/semilla/")
+    row = phone.locator(".vb-seed tbody tr").first
+    verdict = row.locator("td.vb-verdict").bounding_box()
+    seed_model = row.locator("td").first.bounding_box()
+    assert verdict["y"] < seed_model["y"]
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390

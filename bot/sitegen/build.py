@@ -11,6 +11,7 @@ templates give the same bytes; the build is strict (a broken link or anchor fail
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from bot.sitegen import slots
 from bot.sitegen.layout import SLUGS, page_url
 from bot.sitegen.publish import ROOT, render, write_tree
 from knowledge.estimator.catalog import Catalog, load_catalog
@@ -49,8 +51,7 @@ def default_tree(out: Path) -> Path:
     return out.with_name(out.name + "-docs")
 
 
-def _config(tree: Path, lang: str, out: Path) -> Path:
-    site_dir = out if lang == "es" else out / "en"
+def _config(tree: Path, lang: str, site_dir: Path) -> Path:
     path = tree / f"mkdocs.{lang}.yml"
     path.write_text(
         f"INHERIT: {CONFIGS[lang]}\n"
@@ -107,14 +108,30 @@ def build_site(out: Path, catalog: Catalog | None = None, tree: Path | None = No
     write_tree(tree, rendered)
     write_s = time.perf_counter() - started
     env = {**os.environ, **QUIET_ENV, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)}
+    # Both languages build at once (one process each); English goes to a folder of its own first, because the
+    # Spanish build empties the output folder, and moves under it afterwards.
+    english = tree / "site-en"
+    targets = {"es": out, "en": english}
+    started = time.perf_counter()
+    running = {
+        lang: subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-f",
+             str(_config(tree, lang, target))],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for lang, target in targets.items()
+    }
     timings = {}
-    for lang in ("es", "en"):  # Spanish first: it cleans the output folder
-        started = time.perf_counter()
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-f",
-                   str(_config(tree, lang, out))]
-        result = subprocess.run(command, cwd=ROOT, env=env, check=False, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise BuildError(f"mkdocs build ({lang}) failed:\n{result.stderr.strip() or result.stdout.strip()}")
+    failures = []
+    for lang, process in running.items():
+        stdout, stderr = process.communicate()
         timings[lang] = time.perf_counter() - started
+        if process.returncode != 0:
+            failures.append(f"mkdocs build ({lang}) failed:\n{stderr.strip() or stdout.strip()}")
+    if failures:
+        raise BuildError("\n".join(failures))
+    shutil.move(english, out / "en")
+    slots.fill_site(out, tree, "es")
+    slots.fill_site(out / "en", tree, "en")
     write_redirects(out, catalog)
     return Timings(render_s, write_s, timings, len(rendered))

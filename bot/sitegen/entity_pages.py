@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
-from bot.sitegen import charts, tables
+from bot.sitegen import charts, slots, tables
 from bot.sitegen.figures import (
     CHART_PRECISIONS,
     KV_PER_TOKENS,
@@ -37,7 +37,7 @@ from bot.sitegen.layout import (
     precision_name,
     task_name,
 )
-from bot.sitegen.pages import CSS, SYMBOL, by_size, calculator, gib_num_cell, how
+from bot.sitegen.pages import CSS, SYMBOL, by_size, calculator, gib_num_cell, how, params_cell
 from bot.sitegen.tables import Cell, Column
 from knowledge.estimator.catalog import Catalog, Gpu, Model
 from knowledge.estimator.job import Task
@@ -213,8 +213,8 @@ def model_context(catalog: Catalog, model: Model, lang: Language, here: Here) ->
         "kv": [(k, f"{num(v, lang, gib_digits(v))} GiB" if v is not None else "—") for k, v in kv],
         "kv_tokens": KV_PER_TOKENS,
         "runs_on": runs_on,
-        "chart": chart(model, lang, standalone=False),
-        "chart_narrow": chart(model, lang, standalone=False, narrow=True),
+        "chart": slots.put(chart(model, lang, standalone=False)),
+        "chart_narrow": slots.put(chart(model, lang, standalone=False, narrow=True)),
         "chart_file": here.file_link(chart_file(lang, model.id)),
     }
 
@@ -271,7 +271,7 @@ def _gpu_table(catalog: Catalog, gpu: Gpu, lang: Language, here: Here) -> str:
         rows.append(
             [
                 tables.link(model.name, here.href("models", model.id), id=model.id),
-                Cell(num(model.params_b, lang, 2 if model.params_b < 10 else 1), sort=model.params_b),
+                params_cell(model, lang),
                 *marks[:2],
                 Cell(num(speed, lang, 0), sort=speed) if speed else Cell("✘", css="vb-no", sort=-1),
                 *marks[2:],

@@ -62,6 +62,11 @@ def chart_file(lang: Language, name: str) -> str:
     return f"{SLUGS['charts'][lang]}/{name}.svg"
 
 
+@functools.lru_cache(maxsize=65536)
+def _relpath(path: str, start: str) -> str:
+    return posixpath.relpath(path, start)
+
+
 @dataclass(frozen=True)
 class Here:
     """The page being written: links from it to other pages of its language, to the other language and to data."""
@@ -82,12 +87,12 @@ class Here:
 
     def md(self, section: str, item: str | None = None, anchor: str = "") -> str:
         """A Markdown link target (checked by MkDocs' strict build)."""
-        target = posixpath.relpath(page_file(section, self.lang, item), posixpath.dirname(self.file) or ".")
+        target = _relpath(page_file(section, self.lang, item), posixpath.dirname(self.file) or ".")
         return target + (f"#{anchor}" if anchor else "")
 
     def file_link(self, path: str) -> str:
         """A Markdown link to another file of this language's docs folder (a chart)."""
-        return posixpath.relpath(path, posixpath.dirname(self.file) or ".")
+        return _relpath(path, posixpath.dirname(self.file) or ".")
 
     def href(self, section: str, item: str | None = None, anchor: str = "") -> str:
         """A URL for raw HTML (tables, the calculator): relative to this page's URL."""

@@ -7,12 +7,13 @@ pages are in :mod:`bot.sitegen.entity_pages`.
 
 from __future__ import annotations
 
+import functools
 import json
 import statistics
 from html import escape
 from typing import Any
 
-from bot.sitegen import charts, tables
+from bot.sitegen import charts, slots, tables
 from bot.sitegen.figures import (
     MATRIX_TASKS,
     TRAINING_TASKS_SHOWN,
@@ -66,8 +67,25 @@ EXAMPLES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def by_size(catalog: Catalog) -> list[Model]:
-    return sorted(catalog.models, key=lambda m: (m.params, m.id))
+@functools.cache
+def by_size(catalog: Catalog) -> tuple[Model, ...]:
+    """The catalog's models, smallest first (computed once per catalog: counting parameters walks the layers)."""
+    return tuple(sorted(catalog.models, key=lambda m: (params_b(m), m.id)))
+
+
+_PARAMS_B: dict[str, float] = {}
+
+
+def params_b(model: Model) -> float:
+    """Billions of parameters computed from the architecture (counted once per model: it walks the layers)."""
+    if model.id not in _PARAMS_B:
+        _PARAMS_B[model.id] = model.params_b
+    return _PARAMS_B[model.id]
+
+
+def params_cell(model: Model, lang: Language) -> Cell:
+    value = params_b(model)
+    return Cell(num(value, lang, 2 if value < 10 else 1), sort=value)
 
 
 def gib_num_cell(value_gib: float | None, lang: Language) -> Cell:
@@ -112,7 +130,7 @@ def calculator(catalog: Catalog, lang: Language, here: Here, model: Model | None
     if model is None:
         data["models"] = [[m.id, m.name] for m in sorted(catalog.models, key=lambda m: m.name.lower())]
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    return (
+    return slots.put(
         f'<div class="vb-calc" data-grids="{escape(here.grids())}" data-lang="{lang}" data-search-exclude>\n'
         f'<script type="application/json" class="vb-calc-data">{payload}</script>\n'
         f"<noscript>{escape(labels(lang, 'calc.noscript'))}</noscript>\n"
@@ -235,7 +253,7 @@ def models_context(catalog: Catalog) -> Context:
             rows.append(
                 [
                     tables.link(model.name, here.href("models", model.id), id=model.id),
-                    Cell(num(model.params_b, lang, 2 if model.params_b < 10 else 1), sort=model.params_b),
+                    params_cell(model, lang),
                     *(gib_num_cell(None if e is None else e.total_gib, lang) for e in figures),
                 ]
             )
@@ -417,7 +435,7 @@ def method_context(lang: Language, here: Here) -> dict[str, Any]:
         "within": within,
         "count": len(comparisons),
         "median_error": num(median * 100, lang, 1),
-        "chart": calibration_chart(lang, standalone=False),
+        "chart": slots.put(calibration_chart(lang, standalone=False)),
         "chart_caption": labels(
             lang, "chart.calibration.caption" if within < len(comparisons) else "chart.calibration.caption_all"
         ),

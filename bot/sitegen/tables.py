@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from bot.sitegen import slots
+
 
 @dataclass(frozen=True)
 class Column:
@@ -91,4 +93,5 @@ def table(
     out.append("</tbody>")
     out.append("</table>")
     out.append("</div>")
-    return "\n".join(out) + "\n"
+    html = "\n".join(out) + "\n"
+    return html if searchable else slots.put(html)

@@ -3,19 +3,27 @@ from the estimator and read as each language writes them, and the build tree is 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import jinja2
 import pytest
 
-from bot.sitegen import publish
+from bot.sitegen import publish, slots
 from bot.sitegen.figures import fits, reference_gpus
 from knowledge.estimator.catalog import Catalog
 from knowledge.estimator.estimate import estimate
 from knowledge.estimator.job import Job
 
 ROW_ID = re.compile(r'<td id="([a-z0-9.-]+)"')
+
+
+def _page(rendered: dict[Path, str], path: str) -> str:
+    """A page's Markdown with its heavy HTML put back, as the build does after MkDocs."""
+    lang, file = path.split("/", 1)
+    fragments = rendered.get(slots.slots_file(lang, file))
+    return slots.fill(rendered[Path(path)], json.loads(fragments)) if fragments else rendered[Path(path)]
 
 
 def _row(text: str, anchor: str) -> str:
@@ -39,7 +47,7 @@ def test_every_model_and_gpu_has_a_page_in_both_languages(tiny_catalog: Catalog,
 
 def test_model_table_has_one_anchored_row_per_model(tiny_catalog: Catalog, tiny_rendered) -> None:
     """The model table's rows carry the catalog ids as unique anchors."""
-    anchors = ROW_ID.findall(tiny_rendered[Path("es/modelos/index.md")])
+    anchors = ROW_ID.findall(_page(tiny_rendered, "es/modelos/index.md"))
     assert sorted(anchors) == sorted(m.id for m in tiny_catalog.models)
 
 
@@ -49,14 +57,14 @@ def test_table_figures_are_the_estimators_with_a_decimal_comma_in_spanish(tiny_c
     total = estimate(Job(model=model, precision="fp16")).total_gib
     shown = f"{total:.1f}"
     for path, figure in (("es/modelos/index.md", shown.replace(".", ",")), ("en/models/index.md", shown)):
-        row = _row(tiny_rendered[Path(path)], model.id)
+        row = _row(_page(tiny_rendered, path), model.id)
         assert f'data-sort="{round(total, 4)}">{figure}</td>' in row
 
 
 def test_gpu_page_shows_speed_only_where_the_model_fits(tiny_catalog: Catalog, tiny_rendered) -> None:
     """On the RTX 4060 page Llama 2 7B in FP16 is ✘, and Q4_K_M shows the estimator's tokens/s."""
     model, gpu = tiny_catalog.model("llama-2-7b"), tiny_catalog.gpu("rtx-4060")
-    row = _row(tiny_rendered[Path("es/gpus/rtx-4060.md")], model.id)
+    row = _row(_page(tiny_rendered, "es/gpus/rtx-4060.md"), model.id)
     fp16 = estimate(Job(model=model, precision="fp16", gpu=gpu))
     speed = estimate(Job(model=model, precision="q4_k_m", gpu=gpu)).tokens_per_s
     assert fp16.fits is False
@@ -67,7 +75,7 @@ def test_gpu_page_shows_speed_only_where_the_model_fits(tiny_catalog: Catalog, t
 
 def test_gpu_page_opens_with_what_it_runs(tiny_catalog: Catalog, tiny_rendered) -> None:
     """The first section of a GPU page says how many models fit per task and names the largest."""
-    page = tiny_rendered[Path("en/gpus/a100-80gb.md")]
+    page = _page(tiny_rendered, "en/gpus/a100-80gb.md")
     first = page.split("\n## ", 2)[1]
     assert first.startswith("What it runs (80 GiB)")
     # Both 7B models fit an A100 80GB in FP16 (about 15 GiB); the larger by computed parameters is named.
@@ -77,7 +85,7 @@ def test_gpu_page_opens_with_what_it_runs(tiny_catalog: Catalog, tiny_rendered) 
 
 def test_model_page_opens_with_where_it_runs(tiny_rendered) -> None:
     """The first section of a model page is the verdict table, before the calculator and the chart."""
-    page = tiny_rendered[Path("es/modelos/llama-2-7b.md")]
+    page = _page(tiny_rendered, "es/modelos/llama-2-7b.md")
     sections = re.findall(r"^## (.+)$", page, re.MULTILINE)
     assert sections[:3] == ["Dónde corre", "Calculadora", "Memoria según el contexto"]
     assert sections[-1] == "Arquitectura"
@@ -85,8 +93,8 @@ def test_model_page_opens_with_where_it_runs(tiny_rendered) -> None:
 
 def test_matrix_links_each_cell_to_the_model_row_for_that_gpu(tiny_catalog: Catalog, tiny_rendered) -> None:
     """Matrix cells link to modelos/<model>/#<gpu>, the anchored verdict row on the model's page."""
-    matrix = tiny_rendered[Path("es/compatibilidad.md")]
-    model_page = tiny_rendered[Path("es/modelos/llama-2-7b.md")]
+    matrix = _page(tiny_rendered, "es/compatibilidad.md")
+    model_page = _page(tiny_rendered, "es/modelos/llama-2-7b.md")
     for gpu in reference_gpus(tiny_catalog):
         assert f'href="../modelos/llama-2-7b/#{gpu.id}"' in matrix
         assert f'<td id="{gpu.id}"' in model_page
@@ -95,7 +103,7 @@ def test_matrix_links_each_cell_to_the_model_row_for_that_gpu(tiny_catalog: Cata
 
 def test_matrix_cells_carry_a_symbol_and_a_verdict_class(tiny_catalog: Catalog, tiny_rendered) -> None:
     """Llama 2 7B FP16 (about 15 GiB with its 4k context) does not fit 8 GiB as asked but fits 80 GiB."""
-    matrix = tiny_rendered[Path("en/compatibility.md")].split('=== "')[1]  # the inference tab
+    matrix = _page(tiny_rendered, "en/compatibility.md").split('=== "')[1]  # the inference tab
     row = next(line for line in matrix.splitlines() if "models/llama-2-7b/#rtx-4060" in line)
     assert re.search(r'<td class="vb-(changes|no)"[^>]*><a href="../models/llama-2-7b/#rtx-4060"[^>]*>[≈✘]</a>', row)
     assert re.search(r'<td class="vb-yes"[^>]*><a href="../models/llama-2-7b/#a100-80gb"[^>]*>✔</a>', row)
@@ -106,11 +114,21 @@ def test_seed_rows_are_verbatim_with_a_verdict(tiny_catalog: Catalog, tiny_rende
     row = tiny_catalog.seed[0]
     fp16 = estimate(Job(model=tiny_catalog.model("llama-2-7b"), precision="fp16")).per_gpu_gib
     for path in ("es/semilla.md", "en/seed.md"):
-        line = _row(tiny_rendered[Path(path)], row.id)
+        line = _row(_page(tiny_rendered, path), row.id)
         assert [c for c in re.findall(r"<td[^>]*>(.*?)</td>", line)[:4]] == list(row.cells)
         assert f'data-sort="{round(fp16, 4)}"' in line
-    assert "Solo cuantizado." in tiny_rendered[Path("es/semilla.md")]
-    assert "Only quantized." in tiny_rendered[Path("en/seed.md")]
+    assert "Solo cuantizado." in _page(tiny_rendered, "es/semilla.md")
+    assert "Only quantized." in _page(tiny_rendered, "en/seed.md")
+
+
+def test_heavy_html_waits_outside_the_markdown(tiny_rendered) -> None:
+    """Big tables, charts and the calculator reach the page after MkDocs, in place of one-line placeholders."""
+    text = tiny_rendered[Path("es/modelos/llama-2-7b.md")]
+    assert "<table>" not in text and "<svg" not in text
+    placeholders = re.findall(r"<!-- vb-slot (\d+) -->", text)
+    fragments = json.loads(tiny_rendered[Path("slots/es/modelos/llama-2-7b.md.json")])
+    assert sorted(int(n) for n in placeholders) == list(range(len(fragments)))  # each used once
+    assert "<table>" in _page(tiny_rendered, "es/modelos/llama-2-7b.md")
 
 
 def test_pages_start_with_front_matter_then_the_title_then_a_hidden_note(tiny_rendered) -> None:
@@ -138,13 +156,14 @@ def test_pages_start_with_front_matter_then_the_title_then_a_hidden_note(tiny_re
 )
 def test_each_page_names_itself_in_the_other_language(tiny_rendered, path: str, alternate: str) -> None:
     """The language menu's link, relative to the page's URL (the slugs differ between languages)."""
-    assert f'alternate: "{alternate}"' in tiny_rendered[Path(path)]
+    assert f'alternate: "{alternate}"' in _page(tiny_rendered, path)
 
 
 def test_spanish_pages_carry_no_english_labels(tiny_rendered) -> None:
     """Labels that used to leak into Spanish pages are translated."""
-    for path, text in tiny_rendered.items():
+    for path in tiny_rendered:
         if path.parts[0] == "es" and path.suffix == ".md":
+            text = _page(tiny_rendered, str(path))
             for english in ("mixed (bf16", "double quantization", "does not fit", "Inference", "Full fine-tune"):
                 assert english not in text, (path, english)
 

@@ -99,6 +99,6 @@ def test_context_ladder_stops_at_the_models_maximum(catalog: Catalog) -> None:
 def test_every_grid_of_the_catalog_is_small(built_site: Path, catalog: Catalog) -> None:
     """One file per model at /grids/<id>.json, each at most 60 KB gzipped (loaded only when asked for)."""
     files = sorted((built_site / "grids").glob("*.json"))
-    assert [p.stem for p in files] == sorted(m.id for m in catalog.models)
+    assert sorted(p.stem for p in files) == sorted(m.id for m in catalog.models)
     largest = max(len(gzip.compress(p.read_bytes())) for p in files)
     assert largest <= 60 * 1024

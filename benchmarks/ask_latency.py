@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from knowledge import ask  # noqa: E402  # importable only after the path set-up above
 
-EXAMPLES = ROOT / "tests" / "knowledge" / "data" / "questions.jsonl"
+EXAMPLES = ROOT / "tests" / "knowledge" / "answering" / "data" / "questions.jsonl"
 MORE = [  # the other kinds of question, in both languages
     "what about a 3090?",
     "¿y con QLoRA?",

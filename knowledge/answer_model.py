@@ -7,11 +7,11 @@ All text in an Answer is already in the question's language; adapters only lay i
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
-from knowledge.estimator.job import Optimizer, Runtime, Task
+from knowledge.estimator.job import Optimizer, Task
 from knowledge.estimator.verdicts import Verdict
 from knowledge.i18n import Language
 
@@ -24,18 +24,100 @@ Intent = Literal[
     "gpu_info",
     "model_info",
     "compare",
+    "serve",
     "help",
     "unknown",
 ]
 INTENTS: tuple[Intent, ...] = get_args(Intent)
+# Runtimes a question may name; the estimator models those in ``knowledge.job.RUNTIMES``, the others run on
+# their defaults until their profiles exist (``ollama`` and LM Studio are llama.cpp).
+RuntimeName = Literal["transformers", "llama.cpp", "vllm", "sglang", "mlx", "unsloth", "torchtune", "litgpt", "axolotl"]
+RUNTIME_NAMES: tuple[RuntimeName, ...] = get_args(RuntimeName)
+# What a quantity in a question can mean nothing as: refused, saying what was understood.
+OddityKind = Literal[
+    "zero_size",
+    "huge_size",
+    "zero_memory",
+    "negative",
+    "huge_memory",
+    "zero_count",
+    "huge_count",
+    "zero_context",
+    "huge_context",
+    "zero_batch",
+    "huge_batch",
+    "huge_tokens",
+    "unified_budget",
+]
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Query(_Model):
+class Oddity(_Model):
+    """A quantity in a question that means nothing ("0B", "-5 GB", "10^9 tokens of context"), as typed."""
+
+    kind: OddityKind
+    typed: str  # the words as typed (folded)
+    value: float | None = None  # the number understood, where there is one
+
+
+class Reading(_Model):
+    """A name taken as a catalog entry although not typed exactly (a slip, a version or a memory size left out):
+    said in the answer ("Taking 'quen 2.5 14b' as Qwen2.5 14B")."""
+
+    typed: str  # the words as typed (folded)
+    id: str  # the catalog model or GPU it was taken as
+
+
+class Settings(BaseModel):
+    """The settings of a job that a question, a command or a follow-up may set; ``None`` takes the default.
+
+    Declared once: the question reader fills them, a follow-up keeps every one the new question leaves unset
+    (:meth:`keep`), the answer reports them (:class:`ResolvedQuery`) and the CLI and the bots offer them.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    task: Task | None = None
+    precision: str | None = None  # weights precision
+    context_tokens: int | None = None
+    batch: int | None = None
+    runtime: RuntimeName | None = None
+    optimizer: Optimizer | None = None
+    kv_precision: str | None = None  # "q8_0 KV cache", "caché KV en 8 bits": the KV cache's type, not the weights'
+    lora_targets: tuple[str, ...] | None = None  # "LoRA on q,v": PEFT module names ("q_proj", "v_proj")
+    lora_rank: int | None = None
+    checkpointing: bool | None = None
+    training_tokens: int | None = None
+    ram_gib: float | None = None  # the machine's system RAM: "with 64GB of RAM"
+    budget: float | None = None  # money: "under $800", "con 600 euros"
+    currency: Literal["USD", "EUR"] | None = None  # of the budget
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(Settings.model_fields)
+
+    def asked(self) -> dict[str, Any]:
+        """The settings given (not ``None``), by name."""
+        return {name: getattr(self, name) for name in Settings.names() if getattr(self, name) is not None}
+
+    def keep(self, before: Settings) -> dict[str, Any]:
+        """A follow-up's settings: this turn's where given, else the previous turn's.
+
+        A new task drops the previous precision: "fine-tune it" after "in 4-bit" is not a 4-bit fine-tune.
+        """
+        merged = {**before.asked(), **self.asked()}
+        if self.task is not None and self.task != before.task and self.precision is None:
+            merged.pop("precision", None)
+        return {name: merged.get(name) for name in Settings.names()}
+
+
+class Query(Settings):
     """What a question asks, with names as typed (resolved against the catalog when answered)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     text: str = ""
     language: Language = "en"
@@ -47,13 +129,30 @@ class Query(_Model):
     gpus: tuple[str, ...] = ()  # compare: the GPUs named
     gpu_count: int | None = None  # "two 3090s"
     vram_gib: float | None = None  # a bare budget: "8GB of VRAM"
-    task: Task | None = None
-    precision: str | None = None
-    context_tokens: int | None = None
-    batch: int | None = None
-    runtime: Runtime | None = None
-    optimizer: Optimizer | None = None
-    training_tokens: int | None = None
+    readings: tuple[Reading, ...] = ()  # names taken loosely, to be said ("Taking 'quen 2.5 14b' as Qwen2.5 14B")
+    oddities: tuple[Oddity, ...] = ()  # quantities that mean nothing: the answer refuses them
+
+    def settings(self) -> Settings:
+        return Settings(**{name: getattr(self, name) for name in Settings.names()})
+
+
+class ResolvedQuery(Settings):
+    """The query an answer is for: names resolved to catalog ids, every setting at the value used.
+
+    ``defaults`` names the settings the question left unset (the value shown is the default the answer used);
+    a follow-up keeps only the settings that were asked.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model_id: str | None = None
+    gpu_id: str | None = None  # None for a bare memory budget
+    gpus: int = 1
+    vram_gib: float | None = None  # a bare memory budget ("8GB of VRAM")
+    defaults: tuple[str, ...] = ()
+
+    def asked_settings(self) -> Settings:
+        return Settings(**{k: v for k, v in self.asked().items() if k not in self.defaults})
 
 
 class ModelRef(_Model):
@@ -98,6 +197,9 @@ class Recommendation(_Model):
     precision: str | None = None
     task: Task | None = None
     memory_gib: float | None = None
+    price_usd: int | None = None  # a GPU's catalog price
+    price_kind: Literal["launch", "street"] | None = None
+    price_date: str | None = None  # YYYY-MM
     url: str
     text: str  # the line as a person reads it
 
@@ -118,10 +220,13 @@ class Answer(_Model):
     suggestion: str | None = None  # the cheapest change that makes it fit, as a sentence
     tokens_per_s: float | None = None
     training_hours: float | None = None
+    concurrent_sequences: int | None = None  # serving (vLLM/SGLang): sequences of the context held at once
     recommendations: tuple[Recommendation, ...] = ()
     url: str | None = None  # the site page (and row anchor) of the model or GPU
     title: str  # one line: the verdict or the headline figure
-    text: str  # the whole answer as a person reads it (short enough for one chat message)
+    lines: tuple[str, ...] = ()  # the detail lines under the title, as a person reads them
+    text: str  # title, lines, assumptions and link as one message (short enough for one chat message)
     fields: tuple[Field, ...] = ()  # the breakdown, labelled
     assumptions: str = ""  # one short line
     error: Literal["unknown_model", "unknown_gpu", "invalid_query"] | None = None  # a usage error
+    query: ResolvedQuery = ResolvedQuery()  # what the answer is for, every setting included

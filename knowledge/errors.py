@@ -8,6 +8,8 @@ caller gave one. The hierarchy::
     ├── UnknownModel        no catalog model matches a name (with close matches)
     ├── UnknownGpu          no catalog GPU matches a name (with close matches)
     └── InvalidQuery        a parameter is out of range or inconsistent (context, batch, precision, ...)
+        └── ModelSourceError    a model outside the catalog could not be read: a Hub repo (unknown, gated,
+                                unreachable) or a GGUF file (unreadable), or its config cannot be estimated
 """
 
 from __future__ import annotations
@@ -54,3 +56,7 @@ class InvalidQuery(KnowledgeError):
         self.key = key
         self.params = params
         super().__init__(message)
+
+
+class ModelSourceError(InvalidQuery):
+    """A Hub repo or a GGUF file could not give a model; ``key`` says why (``error.hub_not_found``, ...)."""

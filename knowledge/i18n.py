@@ -16,7 +16,7 @@ from babel.numbers import format_decimal
 
 Language = Literal["en", "es"]
 LANGUAGES: tuple[Language, ...] = ("en", "es")
-_HERE = Path(__file__).parent / "locales"
+LOCALES = Path(__file__).parent / "locales"
 
 
 def language_of_locale(locale: str | None, default: Language = "en") -> Language:
@@ -55,7 +55,7 @@ class Messages:
 @functools.cache
 def messages() -> Messages:
     """The knowledge package's own messages (answers, assumptions, errors)."""
-    return Messages(_HERE, "knowledge")
+    return Messages(LOCALES, "knowledge")
 
 
 def t(lang: Language, key: str, /, **fields: object) -> str:

@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 
 import click
 
+from bot.sources.resolve import model_argument
 from knowledge.errors import KnowledgeError
 from knowledge.estimator.catalog import load_catalog
 from knowledge.estimator.estimate import estimate as run_estimate
@@ -49,7 +50,7 @@ def build_job(
     """A Job from command-line values; raises KnowledgeError for unknown names or bad values."""
     catalog = load_catalog()
     fields: dict[str, Any] = {
-        "model": catalog.find_model(model),
+        "model": model_argument(model),
         "task": task,
         "precision": precision,
         "context_tokens": context,
@@ -87,9 +88,7 @@ def to_json(result: Estimate) -> dict[str, Any]:
         "runtime": job.runtime,
         "optimizer": job.optimizer if job.task != "inference" else None,
         "memory": memory,
-        "gpu": None
-        if gpu is None
-        else {"id": gpu.id, "name": gpu.name, "vram_gib": gpu.memory_gib, "count": job.gpus},
+        "gpu": None if gpu is None else {"id": gpu.id, "name": gpu.name, "vram_gib": gpu.memory_gib, "count": job.gpus},
         "gpus": job.gpus,
         "fits": result.fits,
         "reserved_per_gpu_gib": None

@@ -1,6 +1,10 @@
 """`vrambot discord`: run the bot; `vrambot discord --dump-commands`: print the command payload;
 `vrambot discord sync [--guild ID]`: register the commands with Discord (explicitly, not on every start).
 
+The catalog is validated before the bot connects (by `vrambot` itself), and it stops gracefully on SIGTERM or SIGINT
+(:mod:`bot.chat.lifecycle`). ``--shard-ids 0,1 --shard-count 4`` runs some shards in this process, so that
+shards can run in separate processes sharing Redis (``VRAMBOT_REDIS_URL``).
+
 Operator messages (a missing or rejected token, an unreachable server) are one line in the language of
 ``LANG``, with exit status 2 for a missing or invalid setting and 1 for a failure to connect.
 """
@@ -16,6 +20,7 @@ from typing import Any, NoReturn
 import click
 from pydantic import ValidationError
 
+from bot.chat.settings import variable_name
 from bot.discord_bot.messages import t
 from bot.discord_bot.settings import DiscordSettings
 from knowledge.i18n import Language, language_of_locale
@@ -35,7 +40,7 @@ def load_settings() -> DiscordSettings:
         return DiscordSettings()
     except ValidationError as error:
         first = error.errors()[0]
-        name = "DISCORD_" + "_".join(str(part) for part in first["loc"]).upper()
+        name = variable_name("DISCORD_", first["loc"])
         _fail(t(_lang(), "cli.invalid_settings", name=name, problem=first["msg"]), 2)
 
 
@@ -63,8 +68,6 @@ def _run_reporting_failures(coroutine: Any, settings: DiscordSettings) -> None:
     lang = _lang()
     try:
         asyncio.run(coroutine)
-    except KeyboardInterrupt:
-        return
     except discord.LoginFailure:
         _fail(t(lang, "cli.token_rejected"), 1)
     except discord.PrivilegedIntentsRequired:
@@ -73,33 +76,59 @@ def _run_reporting_failures(coroutine: Any, settings: DiscordSettings) -> None:
         _fail(t(lang, "cli.unreachable", url=settings.api_url, reason=type(error).__name__), 1)
 
 
+def _shard_ids(value: str | None) -> list[int] | None:
+    if value is None:
+        return None
+    try:
+        ids = sorted({int(part) for part in value.split(",") if part.strip()})
+    except ValueError:
+        raise click.BadParameter("a comma-separated list of shard numbers, e.g. 0,1") from None
+    if not ids or ids[0] < 0:
+        raise click.BadParameter("a comma-separated list of shard numbers, e.g. 0,1")
+    return ids
+
+
 @click.group(name="discord", invoke_without_command=True)
 @click.option("--dump-commands", is_flag=True, help="Print the slash-command JSON that `sync` sends, and exit.")
+@click.option("--shard-ids", default=None, help="Run only these shards (e.g. 0,1); needs --shard-count.")
+@click.option("--shard-count", type=click.IntRange(1), default=None, help="The total number of shards.")
 @click.pass_context
-def discord_group(ctx: click.Context, dump_commands: bool) -> None:
+def discord_group(ctx: click.Context, dump_commands: bool, shard_ids: str | None, shard_count: int | None) -> None:
     """Run the Discord bot (needs DISCORD_TOKEN; settings from the environment or .env)."""
     if ctx.invoked_subcommand is not None:
         return
     if dump_commands:
         click.echo(json.dumps(asyncio.run(command_payload()), ensure_ascii=False, indent=2))
         return
-    from bot.discord_bot.runner import configure_logging, run_until_stopped
+    from bot.chat.lifecycle import Lifecycle, run_until_stopped
+    from bot.chat.logs import configure_logging
+    from bot.discord_bot import runner
 
     settings = load_settings()
+    ids = _shard_ids(shard_ids)
+    if ids is not None or shard_count is not None:
+        if ids is None or shard_count is None or ids[-1] >= shard_count:
+            _fail(t(_lang(), "cli.invalid_settings", name="--shard-ids/--shard-count", problem="0 <= id < count"), 2)
+        settings = settings.model_copy(update={"shard_ids": ids, "shard_count": shard_count})
     token = _token(settings)
-    configure_logging(settings, token)
-    _run_reporting_failures(run_until_stopped(settings, token), settings)
+    configure_logging(settings.log_level, settings.secrets(), json_lines=settings.log_json)
+
+    async def main(lifecycle: Lifecycle) -> None:
+        await runner.run_until_stopped(settings, token, lifecycle)
+
+    _run_reporting_failures(run_until_stopped(Lifecycle(settings.drain_seconds), main), settings)
 
 
 @discord_group.command(name="sync")
 @click.option("--guild", type=int, default=None, help="Sync to this server only (instant; for development).")
 def sync(guild: int | None) -> None:
     """Register the slash commands with Discord, globally or in one server."""
-    from bot.discord_bot.runner import configure_logging, sync_commands
+    from bot.chat.logs import configure_logging
+    from bot.discord_bot.runner import sync_commands
 
     settings = load_settings()
     token = _token(settings)
-    configure_logging(settings, token)
+    configure_logging(settings.log_level, settings.secrets(), json_lines=settings.log_json)
     lang = _lang()
     counted: list[int] = []
 

@@ -15,14 +15,14 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.chat.commands import Command
+from bot.chat.core import Chat, make_state
+from bot.chat.language import apology
+from bot.chat.lifecycle import Lifecycle
 from bot.discord_bot import render
-from bot.discord_bot.commands import Layout, Produce, build_commands
-from bot.discord_bot.cooldown import Cooldown, whole_seconds
+from bot.discord_bot.commands import ask_memory_key, build_commands
 from bot.discord_bot.mentions import MentionHandler
-from bot.discord_bot.messages import t
 from bot.discord_bot.settings import DiscordSettings
-from bot.memory import ConversationMemory
-from knowledge.answer_model import Answer
 from knowledge.i18n import Language, language_of_locale
 
 log = logging.getLogger("vrambot.discord")
@@ -47,6 +47,8 @@ def build_client(settings: DiscordSettings) -> discord.Client:
         "allowed_mentions": discord.AllowedMentions.none(),
         "guild_ready_timeout": settings.guild_ready_timeout,
     }
+    if settings.shard_ids is not None:  # this process runs some of the shards; others run elsewhere
+        return discord.AutoShardedClient(shard_count=settings.shard_count, shard_ids=settings.shard_ids, **options)
     if settings.sharded:
         return discord.AutoShardedClient(shard_count=settings.shard_count, **options)
     return discord.Client(**options)
@@ -59,6 +61,8 @@ def interaction_language(interaction: discord.Interaction) -> Language:
 class VramTree(app_commands.CommandTree[discord.Client]):
     """The command tree; any error in a command is logged with the interaction id and apologized for."""
 
+    chat: Chat | None = None
+
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         original = getattr(error, "original", error)
         name = interaction.command.name if interaction.command else "?"
@@ -70,7 +74,8 @@ class VramTree(app_commands.CommandTree[discord.Client]):
             original,
             exc_info=original,
         )
-        text = t(interaction_language(interaction), "reply.apology", ref=interaction.id)
+        lang = interaction_language(interaction)
+        text = self.chat.apology(lang, interaction.id) if self.chat else apology(lang, interaction.id)
         embed = render.to_embed(render.notice_embed(text, colour=render.COLOURS["error"]))
         try:
             if interaction.response.is_done():
@@ -84,16 +89,18 @@ class VramTree(app_commands.CommandTree[discord.Client]):
 class VramBot:
     """The Discord adapter, ready to ``start``; every dependency comes from ``settings``."""
 
-    def __init__(self, settings: DiscordSettings, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, settings: DiscordSettings, *, chat: Chat | None = None, lifecycle: Lifecycle | None = None
+    ) -> None:
         self.settings = settings
+        self.chat = chat or Chat(
+            make_state(settings), platform="discord", lifecycle=lifecycle or Lifecycle(settings.drain_seconds)
+        )
         self.client = build_client(settings)
         self.tree = VramTree(self.client)
+        self.tree.chat = self.chat
         for command in build_commands(self):
             self.tree.add_command(command)
-        self.memory: ConversationMemory[str, Answer] = ConversationMemory(
-            settings.memory_size, settings.memory_ttl, clock
-        )
-        self.cooldown = Cooldown(settings.cooldown_rate, settings.cooldown_per, clock)
         self.mentions = MentionHandler(self)
         self._gateway_up = False
         self.health_port: int | None = None  # set while the health endpoint runs
@@ -124,37 +131,33 @@ class VramBot:
 
     # Slash-command replies.
 
-    def previous(self, key: str) -> Answer | None:
-        return self.memory.get(key)
-
-    def cooldown_notice(self, user_id: int, lang: Language) -> str | None:
+    async def cooldown_notice(self, user_id: int, lang: Language | Callable[[], Language]) -> str | None:
         """The polite cooldown message when ``user_id`` asks too fast, else None (and the question counts)."""
-        wait = self.cooldown.hit(user_id)
-        return t(lang, "reply.cooldown", seconds=whole_seconds(wait)) if wait else None
+        return await self.chat.cooldown(f"discord:{user_id}", lang)
 
-    async def respond(
-        self,
-        interaction: discord.Interaction,
-        produce: Produce,
-        *,
-        layout: Layout = "answer",
-        remember: str | None = None,
-    ) -> None:
+    async def run_command(self, interaction: discord.Interaction, command: Command, values: dict[str, object]) -> None:
         """Answer a slash command within Discord's 3 seconds: directly when the answer is ready in
         ``defer_after`` seconds, else defer first. Usage errors are ephemeral."""
+        self.chat.lifecycle.track()
         started = time.perf_counter()
         lang = interaction_language(interaction)
-        notice = self.cooldown_notice(interaction.user.id, lang)
+        notice = self.chat.stopping_notice(lang) if not self.chat.accepting else None
+        notice = notice or await self.cooldown_notice(interaction.user.id, lang)
         if notice is not None:
             await interaction.response.send_message(embed=render.to_embed(render.notice_embed(notice)), ephemeral=True)
             return
-        work = asyncio.ensure_future(asyncio.to_thread(produce, lang))
+        remember = ask_memory_key(interaction) if command.intent is None else None
+        if remember is not None:
+            previous = await self.chat.previous(remember)
+            work = asyncio.ensure_future(self.chat.ask(str(values["question"]), previous, fallback=lang))
+        else:
+            work = asyncio.ensure_future(self.chat.run(command, values, lang))
         done, _pending = await asyncio.wait({work}, timeout=self.settings.defer_after)
         deferred = not done
         if deferred:
             await interaction.response.defer(thinking=True)
         answer = await work
-        embed_dict = render.help_embed(answer) if layout == "help" else render.answer_embed(answer)
+        embed_dict = render.help_embed(answer) if command.layout == "help" else render.answer_embed(answer)
         embed = render.to_embed(embed_dict)
         usage_error = answer.error is not None
         if not deferred:
@@ -164,8 +167,8 @@ class VramBot:
             await interaction.followup.send(embed=embed, ephemeral=True)
         else:
             await interaction.edit_original_response(embed=embed)
-        if remember is not None and not usage_error:
-            self.memory.put(remember, answer)
+        self.chat.answered(answer)
+        await self.chat.remember(remember, answer)
         log.info(
             "interaction %s answered (%s%s) in %.0f ms",
             interaction.id,

@@ -1,52 +1,36 @@
-"""The slash commands (/ask, /fit, /vram, /gpu, /model, /help) and their autocomplete.
+"""Discord's slash commands, generated from the chat core's command table (:mod:`bot.chat.commands`).
 
-Each command turns its options into one call of the domain and hands the answer to the responder,
-which enforces the cooldown, the 3-second deadline and the ephemeral rule. Names, descriptions and
-choices are localizable strings (English here, Spanish through :class:`PoTranslator`).
+Each table entry becomes an ``app_commands.Command`` whose options, types, ranges, choices and
+autocomplete follow the option kinds; its callback hands the option values to the responder, which
+enforces the cooldown, the 3-second deadline and the ephemeral rule. Names, descriptions and choices
+are localizable strings (English here, Spanish through :class:`PoTranslator`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Literal, Protocol
+import inspect
+from typing import Any, Protocol
 
 import discord
 from discord import app_commands
 from discord.app_commands import Choice
 
-from bot.discord_bot import domain, limits
+from bot.chat.commands import COMMANDS, MAX_CONTEXT, PRECISION_CHOICES, TASK_CHOICES, Command, Option
+from bot.discord_bot import limits
 from bot.discord_bot.translator import localized
-from knowledge.answer_model import Answer
-from knowledge.estimator.catalog import load_catalog
-from knowledge.estimator.job import TASKS, Task
+from knowledge import load_catalog
 from knowledge.i18n import Language, language_of_locale, number
 
-Produce = Callable[[Language], Answer]
-Layout = Literal["answer", "help"]
-
-# The precisions offered as choices (Discord allows 25); any other name can be asked through /ask.
-PRECISIONS: tuple[str, ...] = (
-    "fp32", "fp16", "bf16", "fp8", "int8", "nf4", "gptq", "awq",
-    "q8_0", "q6_k", "q5_k_m", "q4_k_m", "q3_k_m", "q2_k", "iq4_xs",
-)  # fmt: skip
-MAX_CONTEXT = 10_000_000
+PRECISIONS = PRECISION_CHOICES
 
 
 class Responder(Protocol):
-    async def respond(
-        self,
-        interaction: discord.Interaction,
-        produce: Produce,
-        *,
-        layout: Layout = "answer",
-        remember: str | None = None,
-    ) -> None: ...
-
-    def previous(self, key: str) -> Answer | None: ...
+    async def run_command(self, interaction: discord.Interaction, command: Command, values: dict[str, object]) -> None:
+        """Answer ``command`` with the option values the user gave."""
 
 
 def task_choices() -> list[Choice[str]]:
-    return [Choice(name=localized(f"choice.task.{task}"), value=task) for task in TASKS]
+    return [Choice(name=localized(f"choice.task.{task}"), value=task) for task in TASK_CHOICES]
 
 
 def precision_choices() -> list[Choice[str]]:
@@ -87,107 +71,61 @@ async def _gpus(interaction: discord.Interaction, current: str) -> list[Choice[s
 def ask_memory_key(interaction: discord.Interaction) -> str:
     """/ask remembers per thread, or per user and channel elsewhere."""
     if isinstance(interaction.channel, discord.Thread):
-        return f"thread:{interaction.channel.id}"
-    return f"ask:{interaction.channel_id}:{interaction.user.id}"
+        return f"discord:thread:{interaction.channel.id}"
+    return f"discord:ask:{interaction.channel_id}:{interaction.user.id}"
+
+
+_ANNOTATIONS: dict[str, Any] = {
+    "text": app_commands.Range[str, 1, 4000],
+    "model": app_commands.Range[str, 1, 200],
+    "gpu": app_commands.Range[str, 1, 200],
+    "task": str,
+    "precision": str,
+    "context": app_commands.Range[int, 1, MAX_CONTEXT],
+}
+
+
+def _parameter(option: Option) -> inspect.Parameter:
+    annotation = _ANNOTATIONS[option.kind]
+    if option.required:
+        return inspect.Parameter(option.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation)
+    return inspect.Parameter(
+        option.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation | None, default=None
+    )
+
+
+def slash_command(bot: Responder, command: Command) -> app_commands.Command[Any, ..., None]:
+    """The slash command of one table entry, bound to ``bot``."""
+
+    async def callback(interaction: discord.Interaction, **values: object) -> None:
+        await bot.run_command(interaction, command, values)
+
+    callback.__name__ = callback.__qualname__ = f"{command.name}_command"
+    first = inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction)
+    callback.__signature__ = inspect.Signature([first, *(_parameter(option) for option in command.options)])  # type: ignore[attr-defined]
+    slash: app_commands.Command[Any, ..., None] = app_commands.Command(
+        name=localized(f"cmd.{command.name}.name"),
+        description=localized(f"cmd.{command.name}.description"),
+        callback=callback,
+    )
+    if command.options:
+        slash = app_commands.rename(**{o.name: localized(f"opt.{o.key}.name") for o in command.options})(slash)
+        slash = app_commands.describe(**{o.name: localized(f"opt.{o.key}.description") for o in command.options})(slash)
+    choices = {
+        o.name: task_choices() if o.kind == "task" else precision_choices()
+        for o in command.options
+        if o.kind in ("task", "precision")
+    }
+    if choices:
+        slash = app_commands.choices(**choices)(slash)
+    completers = {
+        o.name: _models if o.kind == "model" else _gpus for o in command.options if o.kind in ("model", "gpu")
+    }
+    if completers:
+        slash = app_commands.autocomplete(**completers)(slash)
+    return slash
 
 
 def build_commands(bot: Responder) -> list[app_commands.Command[Any, ..., None]]:
-    """The slash commands, bound to ``bot``."""
-
-    @app_commands.command(name=localized("cmd.ask.name"), description=localized("cmd.ask.description"))
-    @app_commands.rename(question=localized("opt.question.name"))
-    @app_commands.describe(question=localized("opt.question.description"))
-    async def ask(interaction: discord.Interaction, question: app_commands.Range[str, 1, 4000]) -> None:
-        key = ask_memory_key(interaction)
-        previous = bot.previous(key)
-        await bot.respond(interaction, lambda lang: domain.ask(question, previous, lang), remember=key)
-
-    @app_commands.command(name=localized("cmd.fit.name"), description=localized("cmd.fit.description"))
-    @app_commands.rename(
-        model=localized("opt.model.name"),
-        gpu=localized("opt.gpu.name"),
-        task=localized("opt.task.name"),
-        precision=localized("opt.precision.name"),
-        context=localized("opt.context.name"),
-    )
-    @app_commands.describe(
-        model=localized("opt.model.description"),
-        gpu=localized("opt.gpu.description"),
-        task=localized("opt.task.description"),
-        precision=localized("opt.precision.description"),
-        context=localized("opt.context.description"),
-    )
-    @app_commands.choices(task=task_choices(), precision=precision_choices())
-    @app_commands.autocomplete(model=_models, gpu=_gpus)
-    async def fit(
-        interaction: discord.Interaction,
-        model: app_commands.Range[str, 1, 200],
-        gpu: app_commands.Range[str, 1, 200],
-        task: str = "inference",
-        precision: str | None = None,
-        context: app_commands.Range[int, 1, MAX_CONTEXT] | None = None,
-    ) -> None:
-        chosen: Task = _task(task)
-        await bot.respond(
-            interaction,
-            lambda lang: domain.run_query(
-                "fit", lang, "fit", model=model, gpu=gpu, task=chosen, precision=precision, context=context
-            ),
-        )
-
-    @app_commands.command(name=localized("cmd.vram.name"), description=localized("cmd.vram.description"))
-    @app_commands.rename(
-        model=localized("opt.model.name"),
-        task=localized("opt.task.name"),
-        precision=localized("opt.precision.name"),
-        context=localized("opt.context.name"),
-    )
-    @app_commands.describe(
-        model=localized("opt.model.description"),
-        task=localized("opt.task.description"),
-        precision=localized("opt.precision.description"),
-        context=localized("opt.context.description"),
-    )
-    @app_commands.choices(task=task_choices(), precision=precision_choices())
-    @app_commands.autocomplete(model=_models)
-    async def vram(
-        interaction: discord.Interaction,
-        model: app_commands.Range[str, 1, 200],
-        task: str = "inference",
-        precision: str | None = None,
-        context: app_commands.Range[int, 1, MAX_CONTEXT] | None = None,
-    ) -> None:
-        chosen: Task = _task(task)
-        await bot.respond(
-            interaction,
-            lambda lang: domain.run_query(
-                "requirements", lang, "vram", model=model, task=chosen, precision=precision, context=context
-            ),
-        )
-
-    @app_commands.command(name=localized("cmd.gpu.name"), description=localized("cmd.gpu.description"))
-    @app_commands.rename(name=localized("opt.gpu_name.name"))
-    @app_commands.describe(name=localized("opt.gpu_name.description"))
-    @app_commands.autocomplete(name=_gpus)
-    async def gpu(interaction: discord.Interaction, name: app_commands.Range[str, 1, 200]) -> None:
-        await bot.respond(interaction, lambda lang: domain.run_query("gpu_info", lang, "gpu", gpu=name))
-
-    @app_commands.command(name=localized("cmd.model.name"), description=localized("cmd.model.description"))
-    @app_commands.rename(name=localized("opt.model_name.name"))
-    @app_commands.describe(name=localized("opt.model_name.description"))
-    @app_commands.autocomplete(name=_models)
-    async def model(interaction: discord.Interaction, name: app_commands.Range[str, 1, 200]) -> None:
-        await bot.respond(interaction, lambda lang: domain.run_query("model_info", lang, "model", model=name))
-
-    @app_commands.command(name=localized("cmd.help.name"), description=localized("cmd.help.description"))
-    async def help_(interaction: discord.Interaction) -> None:
-        await bot.respond(interaction, lambda lang: domain.run_query("help", lang, "help"), layout="help")
-
-    return [ask, fit, vram, gpu, model, help_]
-
-
-def _task(value: str) -> Task:
-    for task in TASKS:
-        if task == value:
-            return task
-    return "inference"
+    """Every command of the table, bound to ``bot``."""
+    return [slash_command(bot, command) for command in COMMANDS]

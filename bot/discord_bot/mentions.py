@@ -12,18 +12,17 @@ the bot, so follow-ups mention it too; with the intent
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import logging
 import re
+from collections.abc import Callable
 from typing import Literal, Protocol
 
 import discord
 
-from bot.discord_bot import domain, limits, render
-from bot.discord_bot.messages import t
+from bot.chat.core import Chat
+from bot.discord_bot import limits, render
 from bot.discord_bot.settings import DiscordSettings
-from bot.memory import ConversationMemory
-from knowledge.answer_model import Answer
 from knowledge.i18n import Language, language_of_locale
 
 log = logging.getLogger("vrambot.discord")
@@ -34,23 +33,26 @@ class VramBot(Protocol):
 
     client: discord.Client
     settings: DiscordSettings
-    memory: ConversationMemory[str, Answer]
+    chat: Chat
 
-    def cooldown_notice(self, user_id: int, lang: Language) -> str | None: ...
+    async def cooldown_notice(self, user_id: int, lang: Language | Callable[[], Language]) -> str | None: ...
+
+
 THREAD_ARCHIVE_MINUTES: Literal[60, 1440, 4320, 10080] = 1440  # a day
 
 
 def conversation_key(channel: discord.abc.Messageable) -> str | None:
     """The memory key of a conversation: a thread or a DM (None elsewhere)."""
     if isinstance(channel, discord.Thread):
-        return f"thread:{channel.id}"
+        return f"discord:thread:{channel.id}"
     if isinstance(channel, discord.DMChannel):
-        return f"dm:{channel.id}"
+        return f"discord:dm:{channel.id}"
     return None
 
 
 def thread_name(question: str) -> str:
-    return limits.truncate(limits.one_line(question), limits.THREAD_NAME) or "vrambot"
+    """The thread's name: the question on one line, its mentions and markdown escaped, within 100 characters."""
+    return limits.truncate(render.escape(limits.one_line(question)), limits.THREAD_NAME) or "vrambot"
 
 
 class MentionHandler:
@@ -59,7 +61,7 @@ class MentionHandler:
     def __init__(self, bot: VramBot) -> None:
         self._bot = bot
 
-    def question_of(self, message: discord.Message) -> str | None:
+    async def question_of(self, message: discord.Message) -> str | None:
         """The question in ``message`` when it is addressed to the bot, else None."""
         me = self._bot.client.user
         if me is None or message.author.bot or message.author.id == me.id:
@@ -71,15 +73,18 @@ class MentionHandler:
             self._bot.settings.message_content
             and isinstance(message.channel, discord.Thread)
             and key is not None
-            and key in self._bot.memory
+            and await self._bot.chat.previous(key) is not None
         )
         if not (mentioned or is_dm or follow_up):
             return None
         return re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
 
     async def handle(self, message: discord.Message) -> None:
-        question = self.question_of(message)
-        if question is None:
+        self._bot.chat.lifecycle.track()
+        if not self._bot.chat.accepting:
+            return
+        question = await self.question_of(message)
+        if question is None or not await self._bot.chat.claim(f"discord:message:{message.id}"):
             return
         try:
             await self._answer(message, question)
@@ -92,17 +97,18 @@ class MentionHandler:
                 error,
                 exc_info=error,
             )
-            await self._apologize(message)
+            await self._apologize(message, question)
 
     async def _answer(self, message: discord.Message, question: str) -> None:
         key = conversation_key(message.channel)
-        previous = self._bot.memory.get(key) if key else None
+        previous = await self._bot.chat.previous(key)
         fallback = language_of_locale(message.guild.preferred_locale.value) if message.guild else None
-        answer: Answer = await asyncio.to_thread(domain.ask, question, previous, fallback)
-        notice = self._bot.cooldown_notice(message.author.id, answer.language)
+        lang = functools.partial(self._bot.chat.language, question, previous.language if previous else None, fallback)
+        notice = await self._bot.cooldown_notice(message.author.id, lang)  # before any answer is computed
         if notice is not None:
             await message.reply(embed=render.to_embed(render.notice_embed(notice)), mention_author=False)
             return
+        answer = await self._bot.chat.ask(question, previous, fallback=fallback)
         embed = render.to_embed(render.answer_embed(answer))
         if key is not None:  # a thread or a DM: answer right there
             await message.reply(embed=embed, mention_author=False)
@@ -113,8 +119,8 @@ class MentionHandler:
                 return
             await thread.send(embed=embed)
             key = conversation_key(thread)
-        if key is not None and answer.error is None:
-            self._bot.memory.put(key, answer)
+        self._bot.chat.answered(answer)
+        await self._bot.chat.remember(key, answer)
         log.info("message %s answered (%s)", message.id, answer.error or answer.intent)
 
     async def _start_thread(self, message: discord.Message, question: str) -> discord.Thread | None:
@@ -127,8 +133,9 @@ class MentionHandler:
             log.warning("message %s: cannot start a thread (%s); replying in the channel", message.id, error.status)
             return None
 
-    async def _apologize(self, message: discord.Message) -> None:
-        text = t("en", "reply.apology", ref=message.id)
+    async def _apologize(self, message: discord.Message, question: str) -> None:
+        fallback = language_of_locale(message.guild.preferred_locale.value) if message.guild else None
+        text = self._bot.chat.apology(self._bot.chat.language(question, fallback), message.id)
         try:
             await message.reply(
                 embed=render.to_embed(render.notice_embed(text, colour=render.COLOURS["error"])),

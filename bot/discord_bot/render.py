@@ -27,16 +27,24 @@ COLOURS: dict[str, int] = {
 }
 
 
+def escape(text: str) -> str:
+    """Text that may echo what a user typed, safe to show: markdown (masked links, code blocks, emphasis,
+    quotes, spoilers) and mentions (``@everyone``, ``<@id>``) escaped, so it shows as typed and pings no one."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
 def colour_of(answer: Answer) -> int:
     if answer.error is not None:
         return COLOURS["error"]
     return COLOURS[answer.verdict] if answer.verdict else COLOURS["info"]
 
 
-def _field(name: str, value: str, *, inline: bool) -> EmbedDict:
+def _field(name: str, value: str, *, inline: bool, ours: bool = False) -> EmbedDict:
+    """A field; its text escaped unless it is the adapter's own (``ours``: labels, the command list)."""
+    value = value.strip() if ours else escape(value.strip())
     return {
         "name": limits.truncate(name.strip() or "\u200b", limits.FIELD_NAME),
-        "value": limits.truncate(value.strip() or "\u200b", limits.FIELD_VALUE),
+        "value": limits.truncate(value or "\u200b", limits.FIELD_VALUE),
         "inline": inline,
     }
 
@@ -45,14 +53,14 @@ def _lines_field(name: str, lines: list[str]) -> EmbedDict:
     """A field listing ``lines``; lines that would overflow the value are dropped, not cut mid-line."""
     kept: list[str] = []
     size = 0
-    for line in lines:
+    for line in (escape(line) for line in lines):
         extra = len(line) + (1 if kept else 0)
         if size + extra > limits.FIELD_VALUE - 2:
             kept.append(limits.ELLIPSIS)
             break
         kept.append(line)
         size += extra
-    return _field(name, "\n".join(kept), inline=False)
+    return _field(name, "\n".join(kept), inline=False, ours=True)
 
 
 def embed_size(embed: EmbedDict) -> int:
@@ -86,37 +94,29 @@ def _fit_total(embed: EmbedDict, budget: int) -> EmbedDict:
     return embed
 
 
-def _body(answer: Answer, title: str) -> str:
-    """``answer.text`` without what the embed shows elsewhere: the title line, the assumptions line
-    (the footer) and the site link (the title links to it)."""
-    lines = answer.text.strip().splitlines()
-    if lines and lines[0].strip() == title:
-        lines = lines[1:]
-    assumptions = answer.assumptions.strip()
-    kept = [
-        line for line in lines if not (assumptions and assumptions in line) and not (answer.url and answer.url in line)
-    ]
-    return "\n".join(kept).strip()
+def _body(answer: Answer) -> str:
+    """The answer's detail lines (the title, the assumptions and the link have their own places)."""
+    return escape("\n".join(answer.lines).strip())
 
 
 def answer_embed(answer: Answer, *, budget: int = limits.EMBED_TOTAL) -> EmbedDict:
     """The embed of an answer: verdict colour, breakdown fields, suggestion, assumptions and link."""
     lang: Language = answer.language
-    headline = limits.one_line(answer.title)
+    headline = escape(limits.one_line(answer.title))
     if answer.error is not None:  # the message itself goes in the description, whole
         title, description = t(lang, "reply.usage_title"), headline
     else:
         title = limits.truncate(headline, limits.EMBED_TITLE) or "vrambot"
-        description = _body(answer, headline if title == headline else "")
+        description = _body(answer) if title == headline else f"{headline}\n{_body(answer)}".strip()
     embed: EmbedDict = {"type": "rich", "title": title, "color": colour_of(answer)}
     if description:
         embed["description"] = limits.truncate(description, limits.EMBED_DESCRIPTION)
     if answer.url:
         embed["url"] = answer.url
     fields = [_field(f.name, f.value, inline=True) for f in answer.fields]
-    if answer.suggestion and answer.suggestion.strip() not in answer.text:
+    if answer.suggestion and not any(answer.suggestion.strip() in line for line in answer.lines):
         fields.append(_field(t(lang, "label.suggestion"), answer.suggestion, inline=False))
-    if answer.recommendations and not all(r.text in description for r in answer.recommendations):
+    if answer.recommendations and not all(escape(r.text) in description for r in answer.recommendations):
         fields.append(_lines_field(t(lang, "label.options"), [r.text for r in answer.recommendations]))
     if fields:
         embed["fields"] = fields[: limits.EMBED_FIELDS]
@@ -132,7 +132,8 @@ def help_embed(answer: Answer) -> EmbedDict:
     fields: list[EmbedDict] = embed.setdefault("fields", [])
     if len(fields) >= limits.EMBED_FIELDS:
         fields.pop()
-    fields.insert(0, _field(t(answer.language, "label.commands"), t(answer.language, "help.commands"), inline=False))
+    commands = t(answer.language, "help.commands")
+    fields.insert(0, _field(t(answer.language, "label.commands"), commands, inline=False, ours=True))
     return embed
 
 

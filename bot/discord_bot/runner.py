@@ -1,80 +1,72 @@
-"""Running the bot and syncing its commands: endpoints, translator, health server, token-safe logging."""
+"""Running the bot and syncing its commands: endpoints, translator, health server, graceful stop."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import signal
 
 import discord
 
+from bot.chat.health import HealthServer
+from bot.chat.lifecycle import Lifecycle
 from bot.discord_bot.client import VramBot
 from bot.discord_bot.endpoints import configure_endpoints
-from bot.discord_bot.health import HealthServer
 from bot.discord_bot.settings import DiscordSettings
 from bot.discord_bot.translator import PoTranslator
 
 log = logging.getLogger("vrambot.discord")
 
 
-class RedactToken(logging.Filter):
-    """Replaces the token with ``[token]`` in any log record, whoever logs it."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self._token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self._token:
-            return True
-        message = record.getMessage()
-        if self._token in message:
-            record.msg = message.replace(self._token, "[token]")
-            record.args = None
-        return True
-
-
-def configure_logging(settings: DiscordSettings, token: str) -> None:
-    """Log to stderr at the configured level, with the token redacted from every record."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactToken(token))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(settings.log_level.upper())
-
-
 async def run_bot(settings: DiscordSettings, token: str, bot: VramBot | None = None) -> None:
-    """Connect and answer until closed; the health endpoint runs alongside when a port is set."""
+    """Connect and answer until closed, or until the bot's lifecycle is stopped (then drain and close).
+
+    The health endpoint (``/health``, ``/metrics``) runs alongside when a port is set.
+    """
     configure_endpoints(settings)
     bot = bot or VramBot(settings)
+    lifecycle = bot.chat.lifecycle
     health = (
-        HealthServer(bot.is_ready, settings.health_host, settings.health_port)
+        HealthServer(
+            lambda: bot.is_ready() and bot.chat.accepting,
+            settings.health_host,
+            settings.health_port,
+            platform="discord",
+            detail="gateway",
+        )
         if settings.health_port is not None
         else None
     )
-    async with bot.client:
-        await bot.tree.set_translator(PoTranslator())
-        if health is not None:
-            await health.start()
-            bot.health_port = health.port
-            log.info("health endpoint on http://%s:%s/health", settings.health_host, health.port)
-        try:
-            await bot.start(token)
-        finally:
-            if health is not None:
-                await health.stop()
-
-
-async def run_until_stopped(settings: DiscordSettings, token: str) -> None:
-    """`vrambot discord`: run the bot; SIGTERM (a container stopping) closes it cleanly, like Ctrl-C."""
-    bot = VramBot(settings)
-    loop = asyncio.get_running_loop()
-    loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(bot.client.close()))
     try:
-        await run_bot(settings, token, bot)
+        async with bot.client:
+            await bot.tree.set_translator(PoTranslator())
+            if health is not None:
+                await health.start()
+                bot.health_port = health.port
+                log.info("health endpoint on http://%s:%s/health", settings.health_host, health.port)
+            connection = asyncio.ensure_future(bot.start(token))
+            stop = asyncio.ensure_future(lifecycle.stopping.wait())
+            try:
+                await asyncio.wait({connection, stop}, return_when=asyncio.FIRST_COMPLETED)
+                if stop.done() and not connection.done():
+                    await lifecycle.drain()  # new events are refused; acknowledged answers finish
+                    await bot.client.close()
+                await connection
+            finally:
+                stop.cancel()
+                if not connection.done():
+                    connection.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await connection
+                if health is not None:
+                    await health.stop()
     finally:
-        loop.remove_signal_handler(signal.SIGTERM)
+        await bot.chat.close()
+
+
+async def run_until_stopped(settings: DiscordSettings, token: str, lifecycle: Lifecycle) -> None:
+    """`vrambot discord`: run the bot until its lifecycle stops (SIGTERM, SIGINT), draining answers first."""
+    await run_bot(settings, token, VramBot(settings, lifecycle=lifecycle))
     log.info("stopped")
 
 

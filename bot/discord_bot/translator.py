@@ -1,4 +1,5 @@
-"""Spanish names and descriptions for the slash commands (es-ES and es-419), from ``discord.po``.
+"""Spanish names and descriptions for the slash commands (es-ES and es-419), from the command table's
+messages (``chat.po``).
 
 Each localizable string is a :class:`~discord.app_commands.locale_str` whose English text comes from the
 English catalog and whose ``key`` extra names the message; the translator returns the Spanish message.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from discord import Locale, app_commands
 
-from bot.discord_bot.messages import messages, t
+from bot.chat.language import messages, t
 from knowledge.i18n import Language
 
 SPANISH_LOCALES = frozenset({Locale.spain_spanish, Locale.latin_american_spanish})

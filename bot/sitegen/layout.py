@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from knowledge import glossary
 from knowledge.estimator.job import Task
-from knowledge.estimator.precision import resolve
 from knowledge.i18n import Language, Messages, number
 
 LOCALES = Path(__file__).resolve().parents[2] / "site" / "locales"
@@ -178,13 +178,10 @@ def gib_cell(value_gib: float | None, lang: Language) -> str:
 
 
 def task_name(task: Task, lang: Language) -> str:
-    return labels(lang, f"task.{task}")
+    """A task as a column header, from the shared glossary ("Full fine-tune" / "Ajuste completo")."""
+    return glossary.task_short_name(task, lang)
 
 
 def precision_name(precision_id: str, lang: Language) -> str:
-    """A precision's display name; training's "mixed" in the page's language."""
-    if precision_id == "mixed":
-        return labels(lang, "precision.mixed")
-    if precision_id == "nf4_dq":
-        return labels(lang, "precision.nf4_dq")
-    return resolve(precision_id).name
+    """A precision's name in the page's language, from the shared glossary ("mixta (bf16 + fp32)", "Q4_K_M")."""
+    return glossary.precision_name(precision_id, lang)

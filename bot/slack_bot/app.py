@@ -13,7 +13,7 @@ It holds no domain logic: each question goes to ``knowledge.ask(question, previo
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -27,14 +27,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.memory import ConversationMemory
-from bot.slack_bot.dedupe import Deduper
+from bot.chat.commands import BY_NAME, parse_text
+from bot.chat.core import Chat, knowledge_ask, make_state
 from bot.slack_bot.incoming import question_text
-from bot.slack_bot.memory import ThreadKey
 from bot.slack_bot.render import OPEN_SITE_ACTION, SlackMessage, error_message, messages, render
 from bot.slack_bot.settings import SettingsError, SlackSettings
-from knowledge.answer_model import Answer
-from knowledge.i18n import Language
+from knowledge import Answer
 
 log = logging.getLogger("vrambot.slack")
 
@@ -44,23 +42,6 @@ RATE_LIMIT_RETRIES = 3
 REJECTED_TOKEN_ERRORS = frozenset(
     {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type"}
 )
-
-
-def knowledge_ask(question: str, previous: Answer | None) -> Answer:
-    """``knowledge.ask``, imported on first use (the import loads the catalog)."""
-    from knowledge import ask
-
-    return ask(question, previous=previous)
-
-
-def language_of(text: str, default: Language = "en") -> Language:
-    """The question's language as ``knowledge`` reads it, for the adapter's own messages; ``default`` if unsure."""
-    try:
-        from knowledge.understanding.understand import understand
-
-        return understand(text).language if text.strip() else default
-    except Exception:
-        return default
 
 
 def make_client(settings: SlackSettings) -> AsyncWebClient:
@@ -74,11 +55,9 @@ def make_client(settings: SlackSettings) -> AsyncWebClient:
 class SlackBot:
     """The Bolt app with its listeners, its event deduplication and its per-thread memory."""
 
-    def __init__(self, settings: SlackSettings, *, ask: AskFn = knowledge_ask) -> None:
+    def __init__(self, settings: SlackSettings, *, ask: AskFn = knowledge_ask, chat: Chat | None = None) -> None:
         self.settings = settings
-        self._ask = ask
-        self.seen = Deduper()
-        self.memory: ConversationMemory[ThreadKey, Answer] = ConversationMemory()
+        self.chat = chat or Chat(make_state(settings), platform="slack", ask=ask)
         secret = settings.signing_secret.get_secret_value() if settings.signing_secret is not None else ""
         self.app = AsyncApp(
             name="vrambot",
@@ -97,6 +76,13 @@ class SlackBot:
         self.app.event("message")(self._on_message)
         self.app.action(OPEN_SITE_ACTION)(self._on_open_site)
         self.app.error(self._on_error)
+
+    async def close(self) -> None:
+        """Close the chat state (Redis) and the Web API client's session."""
+        await self.chat.close()
+        session = getattr(self.app.client, "session", None)
+        if session is not None and not session.closed:
+            await session.close()
 
     async def verify_token(self) -> None:
         """Check ``SLACK_BOT_TOKEN`` with ``auth.test`` before serving.
@@ -121,7 +107,7 @@ class SlackBot:
     ) -> BoltResponse:
         """Let an event's first delivery through; acknowledge repeats (Slack's retries) without answering."""
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not self.seen.claim(f"event:{event_id}"):
+        if isinstance(event_id, str) and not await self.chat.claim(f"event:{event_id}"):
             retry = (req.headers.get("x-slack-retry-num") or ["-"])[0]
             log.info("event %s already taken (retry %s); not answering it again", event_id, retry)
             return BoltResponse(status=200, body="")
@@ -129,21 +115,40 @@ class SlackBot:
         return resp
 
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+        # Acknowledged (here, or already by the HTTP layer): a shutdown waits for this answer. New work stops at
+        # the door instead (the listener closes, the socket disconnects), never after an acknowledgement.
+        self.chat.lifecycle.track()
         await ack()
         ref = f"command {command.get('trigger_id', '?')}"
         trigger = command.get("trigger_id")
-        if isinstance(trigger, str) and not self.seen.claim(f"command:{trigger}"):
+        if isinstance(trigger, str) and not await self.chat.claim(f"command:{trigger}"):
             log.info("%s already taken; not answering it again", ref)
             return
         text = question_text(str(command.get("text", "")))
+        lang = functools.partial(self.chat.language, text)  # read only when a notice needs it
+        user = str(command.get("user_id") or "")
+        notice = await self.chat.cooldown(f"slack:{command.get('team_id', '')}:{user}", lang) if user else None
+        if notice is not None:
+            await self._respond(respond, error_message(notice), ephemeral=True, ref=ref)
+            return
         try:
-            answer = await self._answer(text or "help", None)
+            answer = await self._answer_command(text)
         except Exception:
             log.exception("could not answer %s", ref)
-            await self._respond(respond, error_message(language_of(text)), ephemeral=True, ref=ref)
+            await self._respond(respond, error_message(self.chat.apology(lang(), ref)), ephemeral=True, ref=ref)
             return
         ephemeral = answer.intent == "help" or answer.error is not None
-        await self._respond(respond, render(answer), ephemeral=ephemeral, ref=ref)
+        if await self._respond(respond, render(answer), ephemeral=ephemeral, ref=ref):
+            self.chat.answered(answer)
+
+    async def _answer_command(self, text: str) -> Answer:
+        """``/vram <sub-command> option:value …`` from the command table, else the text as a question."""
+        parsed = parse_text(text)
+        if parsed is None or parsed[0] is BY_NAME["ask"]:
+            question = str(parsed[1]["question"]) if parsed is not None else text
+            return await self.chat.ask(question or "help", None)
+        command, values, lang = parsed
+        return await self.chat.run(command, values, lang or self.chat.language(text))
 
     async def _on_mention(
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -169,10 +174,6 @@ class SlackBot:
 
     # ---- answering -------------------------------------------------------------------------------
 
-    async def _answer(self, question: str, previous: Answer | None) -> Answer:
-        """Ask the knowledge package off the event loop, so that acks never wait behind an answer."""
-        return await asyncio.to_thread(self._ask, question, previous)
-
     async def _answer_in_thread(
         self,
         event: dict[str, Any],
@@ -182,35 +183,42 @@ class SlackBot:
         *,
         direct: bool,
     ) -> None:
+        self.chat.lifecycle.track()  # Bolt acknowledged the event already: a shutdown waits for this answer
         event_id = str(body.get("event_id", "?"))
         channel, ts = str(event.get("channel", "")), str(event.get("ts", ""))
         if not channel or not ts:
             return
         message_key = f"message:{channel}:{ts}"  # a DM that mentions vrambot can arrive twice
-        if not self.seen.claim(message_key):
+        if not await self.chat.claim(message_key):
             return
         team = str(context.team_id or body.get("team_id") or "")
         thread_ts = str(event.get("thread_ts") or ts)
-        thread = ThreadKey(team, channel, thread_ts)
-        dm = ThreadKey(team, channel, "") if direct else None
-        previous = self.memory.get(thread)
+        thread = conversation_key(team, channel, thread_ts)
+        dm = conversation_key(team, channel, "") if direct else None
+        previous = await self.chat.previous(thread)
         if previous is None and dm is not None and "thread_ts" not in event:
-            previous = self.memory.get(dm)  # a new DM message continues the DM's last question
+            previous = await self.chat.previous(dm)  # a new DM message continues the DM's last question
         text = question_text(str(event.get("text", "")), context.bot_user_id)
+        lang = functools.partial(self.chat.language, text, previous.language if previous is not None else None)
+        user = str(event.get("user") or "")
+        notice = await self.chat.cooldown(f"slack:{team}:{user}", lang) if user else None
+        if notice is not None:
+            await self._post(client, channel, thread_ts, error_message(notice), ref=event_id)
+            return
         try:
-            answer = await self._answer(text or "help", previous)
+            answer = await self.chat.ask(text or "help", previous)
         except Exception:
             log.exception("could not answer event %s", event_id)
-            language = language_of(text, previous.language if previous is not None else "en")
-            await self._post(client, channel, thread_ts, error_message(language), ref=event_id)
+            message = error_message(self.chat.apology(lang(), event_id))
+            await self._post(client, channel, thread_ts, message, ref=event_id)
             return
         if await self._post(client, channel, thread_ts, render(answer), ref=event_id):
-            self.memory.put(thread, answer)
-            if dm is not None:
-                self.memory.put(dm, answer)
+            self.chat.answered(answer)
+            await self.chat.remember(thread, answer)
+            await self.chat.remember(dm, answer)
         else:  # let a retry from Slack try again
-            self.seen.release(message_key)
-            self.seen.release(f"event:{event_id}")
+            await self.chat.release(message_key)
+            await self.chat.release(f"event:{event_id}")
 
     async def _post(
         self, client: AsyncWebClient, channel: str, thread_ts: str, message: SlackMessage, *, ref: str
@@ -254,6 +262,11 @@ def _describe(error: Exception) -> str:
     if isinstance(data, dict) and "error" in data:
         return f"{type(error).__name__}: {data['error']} (HTTP {getattr(response, 'status_code', '?')})"
     return f"{type(error).__name__}: {error}"
+
+
+def conversation_key(team: str, channel: str, thread_ts: str) -> str:
+    """A thread is (team, channel, thread_ts); a DM's ongoing conversation has an empty thread_ts."""
+    return f"slack:{team}:{channel}:{thread_ts}"
 
 
 def build_app(settings: SlackSettings, *, ask: AskFn = knowledge_ask) -> AsyncApp:

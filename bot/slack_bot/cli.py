@@ -1,13 +1,18 @@
-"""`vrambot slack`: run the Slack app in Socket Mode (default) or HTTP mode (``--http --port N``)."""
+"""`vrambot slack`: run the Slack app in Socket Mode (default) or HTTP mode (``--http --port N``).
+
+The catalog is loaded and validated before it connects or listens (`vrambot`'s group does it for every
+command), and it stops gracefully on SIGTERM or SIGINT (:mod:`bot.chat.lifecycle`): exit 0 once every
+acknowledged answer is delivered.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 import click
 
-from bot.slack_bot.logs import configure_logging
+from bot.chat.lifecycle import Lifecycle, run_until_stopped
+from bot.chat.logs import configure_logging
 from bot.slack_bot.settings import SettingsError, load_settings, operator_language
 
 LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False)
@@ -33,17 +38,23 @@ def slack(http_mode: bool, host: str, port: int, health_port: int | None, log_le
     SLACK_SIGNING_SECRET and serves Slack at /slack/events and a health check at /health.
     SLACK_API_URL changes the Web API base URL (default https://slack.com/api/).
     """
+    lang = operator_language()
     try:
         settings = load_settings("http" if http_mode else "socket")
-        configure_logging(log_level, settings.secrets())
-        from bot.slack_bot import runtime  # slack-bolt loads only when the app runs
-
-        if http_mode:
-            coroutine = runtime.run_http(settings, host=host, port=port)
-        else:
-            coroutine = runtime.run_socket_mode(settings, health_host=host, health_port=health_port)
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(coroutine)
     except SettingsError as error:
-        click.echo(f"vrambot slack: {error.message(operator_language())}", err=True)
+        click.echo(f"vrambot slack: {error.message(lang)}", err=True)
+        raise SystemExit(2) from None
+    configure_logging(log_level, settings.secrets(), json_lines=settings.log_json)
+    from bot.slack_bot import runtime  # slack-bolt loads only when the app runs
+
+    async def main(lifecycle: Lifecycle) -> None:
+        if http_mode:
+            await runtime.run_http(settings, host=host, port=port, lifecycle=lifecycle)
+        else:
+            await runtime.run_socket_mode(settings, health_host=host, health_port=health_port, lifecycle=lifecycle)
+
+    try:
+        asyncio.run(run_until_stopped(Lifecycle(settings.drain_seconds), main))
+    except SettingsError as error:
+        click.echo(f"vrambot slack: {error.message(lang)}", err=True)
         raise SystemExit(2) from None

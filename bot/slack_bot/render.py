@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.answer_model import Answer, Recommendation
-from knowledge.i18n import Language, Messages
+from knowledge.i18n import Messages
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -91,7 +91,7 @@ def safe_url(url: str | None) -> str | None:
 def render(answer: Answer) -> SlackMessage:
     """The Slack message for ``answer``: header, body, breakdown, suggestion, assumptions, site button.
 
-    The body is ``answer.text`` without what other blocks already show (the title in the header, the
+    The body is ``answer.lines`` (what no other block shows: (the title in the header, the
     assumptions line in the context block, the site link in the button); its recommendation lines link
     their names to the site rows.
     """
@@ -99,7 +99,7 @@ def render(answer: Answer) -> SlackMessage:
     lines, linked = _body(answer, url_in_button=url is not None)
     blocks: list[Block] = [_header(answer), *_sections(lines)]
     blocks.extend(_fields(answer))
-    if answer.suggestion and answer.suggestion.strip() not in answer.text:
+    if answer.suggestion and not any(answer.suggestion.strip() in line for line in answer.lines):
         blocks.extend(_sections([escape_within(f"💡 {answer.suggestion.strip()}", MAX_SECTION_TEXT)]))
     blocks.extend(_sections([_recommendation_line(r) for i, r in enumerate(answer.recommendations) if i not in linked]))
     if answer.assumptions.strip():
@@ -131,16 +131,14 @@ def render(answer: Answer) -> SlackMessage:
 
 def fallback_text(answer: Answer) -> str:
     """The answer as plain mrkdwn-safe text, for notifications and clients that do not show blocks."""
-    title, body = answer.title.strip(), answer.text.strip()
-    whole = body if body.startswith(title) else f"{title}\n{body}".strip()
+    whole = "\n".join([answer.title.strip(), *answer.lines]).strip() or "vrambot"
     url = safe_url(answer.url)
-    suffix = f"\n{url}" if url and url not in whole else ""
+    suffix = f"\n{url}" if url else ""
     return escape_within(whole, MAX_FALLBACK_TEXT - len(suffix)) + suffix
 
 
-def error_message(lang: Language, key: str = "error.internal") -> SlackMessage:
-    """A short message of the adapter's own (``slack.po``), in ``lang``, as a single section."""
-    text = messages()(lang, key)
+def error_message(text: str) -> SlackMessage:
+    """A short notice of the chat core's (apology, cooldown), already in the user's language, as one section."""
     return SlackMessage(text=escape_within(text, MAX_FALLBACK_TEXT), blocks=[_section(text)])
 
 
@@ -162,16 +160,18 @@ def _section(text: str) -> Block:
 
 
 def _body(answer: Answer, *, url_in_button: bool) -> tuple[list[str], set[int]]:
-    """The text's lines as escaped mrkdwn, minus what other blocks show; and which recommendations it linked."""
-    lines = [line.strip() for line in answer.text.strip().splitlines()]
+    """The answer's detail lines as escaped mrkdwn (the title too when the header cannot show it whole, and the
+    link when no button shows it); and which recommendations it linked."""
     title = answer.title.strip()
-    if lines and lines[0] == title and len(title) < MAX_HEADER_TEXT - 2:  # the header shows it in full
-        lines = lines[1:]
-    assumptions = answer.assumptions.strip()
+    lines = [line.strip() for line in answer.lines]
+    if len(title) >= MAX_HEADER_TEXT - 2:  # the header cuts it: say it whole in the body
+        lines.insert(0, title)
+    if not url_in_button and answer.url:
+        lines.append(answer.url)
     out: list[str] = []
     linked: set[int] = set()
     for line in lines:
-        if not line or (assumptions and assumptions in line) or (url_in_button and answer.url and answer.url in line):
+        if not line:
             continue
         bare = line.lstrip("•-* ").strip()
         match = next(

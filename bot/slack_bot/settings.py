@@ -13,8 +13,9 @@ import os
 from typing import Literal
 
 from pydantic import SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
+from bot.chat.settings import ChatSettings, variable_name
 from knowledge.i18n import Language, language_of_locale
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -46,10 +47,10 @@ class SettingsError(ValueError):
         return messages()(lang, self.key, **self.fields)
 
 
-class SlackSettings(BaseSettings):
-    """Everything the Slack app reads from the environment."""
+class SlackSettings(ChatSettings):
+    """Everything the Slack app reads from the environment or ``.env`` (``SLACK_*``, and the shared ``VRAMBOT_*``)."""
 
-    model_config = SettingsConfigDict(env_prefix="SLACK_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="SLACK_", frozen=True)
 
     bot_token: SecretStr | None = None  # xoxb-…: the bot user's token (Web API calls)
     app_token: SecretStr | None = None  # xapp-…: the app-level token with connections:write (Socket Mode)
@@ -83,15 +84,21 @@ class SlackSettings(BaseSettings):
     def secrets(self) -> list[str]:
         """The secret values that are set (for redacting them from logs)."""
         values = (self.bot_token, self.app_token, self.signing_secret)
-        return [value.get_secret_value() for value in values if value is not None]
+        return [value.get_secret_value() for value in values if value is not None] + self.shared_secrets()
 
 
 def load_settings(mode: Mode | None = None) -> SlackSettings:
     """Read the settings; with ``mode``, fail with a :class:`SettingsError` naming what is missing or wrong."""
     try:
         settings = SlackSettings()
-    except ValidationError:
-        raise SettingsError("cli.bad_api_url", name=API_URL, example=DEFAULT_API_URL) from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        if field == "api_url":
+            raise SettingsError("cli.bad_api_url", name=API_URL, example=DEFAULT_API_URL) from None
+        raise SettingsError(
+            "serve.invalid", name=variable_name("SLACK_", first["loc"]), problem=str(first["msg"])
+        ) from None
     if mode is not None:
         missing = settings.missing(mode)
         if missing:

@@ -4,18 +4,21 @@ answers (neither is an error: one shows what vrambot answers, the other suggests
 
 from __future__ import annotations
 
-from knowledge.answer_model import Field
+from knowledge.answer_model import Field, Oddity, Query
 from knowledge.answering.links import home_url
 from knowledge.answering.recommend import largest_models
 from knowledge.answering.situation import Draft, Situation
-from knowledge.answering.wording import joined, params, per_gpu, precision_label, total
+from knowledge.answering.wording import joined, params, per_gpu, precision_label, task_label, total
 from knowledge.errors import InvalidQuery, UnknownGpu, UnknownModel
-from knowledge.estimator.catalog import Gpu, Model
+from knowledge.estimator.catalog import Catalog, Gpu, Model
 from knowledge.estimator.estimate import estimate
 from knowledge.estimator.job import Estimate, Job
 from knowledge.estimator.verdicts import assess
 from knowledge.i18n import Language, gib, number, t
+from knowledge.understanding.entities import index
 from knowledge.understanding.lexicon import SPEED, TASK_WORDS, fold
+from knowledge.understanding.mentions import find_model
+from knowledge.understanding.quantities import LIMITS
 
 HELP_EXAMPLES = 6  # example questions shown by help (help.example.1 ... in the catalog)
 SMALL_QUANT = "q4_k_m"
@@ -175,7 +178,7 @@ def compare(sit: Situation) -> Draft:
             for g in gpus
         ]
         return draft
-    models = [catalog.find_model(name) for name in query.models[:4]]
+    models = [find_model(name, index(catalog))[0] for name in query.models[:4]]
     title = t(lang, "compare.title", items=" vs ".join(m.name for m in models))
     draft = Draft(title=title)
     for model in models:
@@ -232,9 +235,56 @@ def unknown(sit: Situation) -> Draft:
 
 
 def unknown_name(lang: Language, error: UnknownModel | UnknownGpu) -> str:
-    """ "I don't know the model "llama 9 70b". Did you mean Llama 3 70B or Llama 2 70B?"."""
+    """ "I don't know the model "llama 9 70b". Did you mean Llama 3 70B or Llama 2 70B? If it is on the Hugging
+    Face Hub, ask with its id"."""
     kind = "model" if isinstance(error, UnknownModel) else "gpu"
     message = t(lang, f"error.unknown_{kind}", name=error.name)
     if error.suggestions:
         message += " " + t(lang, "error.did_you_mean", suggestions=joined(lang, list(error.suggestions)))
+    if kind == "model" and "/" not in error.name:  # a name, not a repo: the Hub may have it
+        message += " " + t(lang, "error.hub_offer")
+    return message
+
+
+def _understood(query: Query, catalog: Catalog) -> list[str]:
+    """What a question was understood to ask, as short phrases: the model, the hardware, the task."""
+    lang = query.language
+    items: list[str] = []
+    if query.model:
+        try:
+            items.append(find_model(query.model, index(catalog))[0].name)
+        except UnknownModel:
+            items.append(f'"{query.model}"')
+    elif query.model_size_b is not None:
+        items.append(t(lang, "odd.size", size=number(query.model_size_b, lang, 1)))
+    if query.gpu:
+        try:
+            name = catalog.find_gpu(query.gpu).name
+        except UnknownGpu:
+            name = f'"{query.gpu}"'
+        count = query.gpu_count or 1
+        items.append(name if count == 1 else t(lang, "label.gpus", count=count, gpu=name))
+    elif query.vram_gib is not None:
+        items.append(t(lang, "label.budget", vram=gib(query.vram_gib, lang)))
+    if query.task is not None:
+        items.append(task_label(lang, query.task))
+    return items
+
+
+def nonsense(query: Query, catalog: Catalog) -> str:
+    """A quantity that means nothing, refused in one line with what else was understood."""
+    lang = query.language
+    oddity: Oddity = query.oddities[0]
+    value = oddity.value or 0.0
+    limit = LIMITS.get(oddity.kind, 0)
+    message = t(
+        lang,
+        f"odd.{oddity.kind}",
+        typed=oddity.typed,
+        value=number(abs(value), lang, 0 if abs(value) >= 10 or value == int(value) else 2),
+        limit=number(limit, lang, 0),
+    )
+    understood = _understood(query, catalog)
+    if understood:
+        message += " " + t(lang, "odd.understood", items=", ".join(understood))
     return message

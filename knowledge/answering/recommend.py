@@ -5,6 +5,8 @@ catalog models that fit a GPU. Every pick is confirmed by the estimator on that 
 from __future__ import annotations
 
 from knowledge.answer_model import Recommendation
+from knowledge.answering.budget import cards_within_budget, price_text, recommend_within_budget
+from knowledge.answering.layout_wording import layout_line
 from knowledge.answering.links import gpu_url, model_url
 from knowledge.answering.situation import Draft, Situation
 from knowledge.answering.wording import (
@@ -18,12 +20,13 @@ from knowledge.answering.wording import (
     total,
 )
 from knowledge.errors import InvalidQuery
+from knowledge.estimator import layout as lay
 from knowledge.estimator.catalog import Catalog, Gpu, Model
 from knowledge.estimator.estimate import estimate
 from knowledge.estimator.job import Estimate, Job, Task
 from knowledge.estimator.precision import resolve, weight_bytes
-from knowledge.estimator.verdicts import MAX_GPUS, gpus_needed
-from knowledge.i18n import Language, gib, number, t
+from knowledge.estimator.verdicts import MAX_GPUS, gpus_needed, with_savers
+from knowledge.i18n import Language, gib, t
 
 COMMON_CARDS = ("rtx-4090", "a100-80gb", "h100-sxm")  # "how many of a common card" when no single GPU holds a job
 INFERENCE_PRECISIONS = ("fp16", "int8", "q4_k_m")  # one line each in "the largest models that fit"
@@ -62,9 +65,7 @@ def gpu_line(lang: Language, gpu: Gpu, count: int, result: Estimate) -> Recommen
     if count > 1:
         text = t(lang, "rec.gpu_count_line", hardware=hardware(lang, gpu, count), per_gpu=per_gpu(lang, result))
     elif gpu.price_usd:
-        text = t(
-            lang, "rec.gpu_line", gpu=gpu.name, vram=gib(gpu.memory_gib, lang), price=number(gpu.price_usd, lang, 0)
-        )
+        text = t(lang, "rec.gpu_line", gpu=gpu.name, vram=gib(gpu.memory_gib, lang), price=price_text(lang, gpu))
     else:
         text = t(lang, "rec.gpu_line_unpriced", gpu=gpu.name, vram=gib(gpu.memory_gib, lang))
     return Recommendation(
@@ -75,13 +76,50 @@ def gpu_line(lang: Language, gpu: Gpu, count: int, result: Estimate) -> Recommen
         task=result.job.task,
         precision=result.job.precision,
         memory_gib=result.per_gpu_gib,
+        price_usd=gpu.price_usd,
+        price_kind=gpu.price_kind,
+        price_date=gpu.price_date,
         url=gpu_url(gpu.id, lang),
         text=text,
     )
 
 
+def same_class(asked: Gpu | None, gpus: tuple[Gpu, ...]) -> tuple[Gpu, ...]:
+    """The GPUs of the asker's class of machine: Macs for a Mac, desktop and workstation cards for a desktop
+    card, every GPU otherwise (or when the question named none)."""
+    if asked is None or is_budget(asked):
+        return gpus
+    if asked.vendor == "apple":
+        return tuple(g for g in gpus if g.vendor == "apple")
+    if asked.form_factor in ("desktop", "workstation", "laptop"):
+        return tuple(g for g in gpus if g.form_factor in ("desktop", "workstation"))
+    return gpus
+
+
+def _largest_of_class(job: Job, gpus: tuple[Gpu, ...]) -> list[tuple[Gpu, Estimate]]:
+    """Unpriced machines (Macs): the one with the least memory that holds the job."""
+    found = []
+    for gpu in sorted(gpus, key=lambda g: (g.usable_memory_gib, g.release_year or 0)):
+        result = estimate(job.model_copy(update={"gpu": gpu, "gpus": 1}))
+        if result.fits:
+            found.append((gpu, result))
+            break
+    return found
+
+
 def what_would_fit(sit: Situation, job: Job) -> list[Recommendation]:
-    """The cheapest single GPU that holds the job, else how many of the common cards."""
+    """The cheapest single GPU of the asker's class of machine that holds the job (a Mac user gets a Mac),
+    else the cheapest of any class, else how many of the common cards."""
+    mine = same_class(sit.gpu, sit.catalog.gpus)
+    if mine != sit.catalog.gpus:
+        priced = [pick for pick in cheapest_gpus(job, sit.catalog, limit=len(sit.catalog.gpus)) if pick[0] in mine]
+        single = priced[:1] or _largest_of_class(job, tuple(g for g in mine if g.price_usd is None))
+        if single:
+            gpu, result = single[0]
+            return [gpu_line(sit.lang, gpu, 1, result)]
+        several = [card for card in common_cards(job, sit.catalog) if card[0] in mine and card[1] <= lay.node_size()]
+        if several:  # several desktop cards in one machine rather than a server card
+            return [gpu_line(sit.lang, gpu, count, result) for gpu, count, result in several]
     single = cheapest_gpus(job, sit.catalog, limit=1)
     if single:
         gpu, result = single[0]
@@ -92,10 +130,14 @@ def what_would_fit(sit: Situation, job: Job) -> list[Recommendation]:
 def recommend_gpu(sit: Situation) -> Draft:
     lang = sit.lang
     if sit.model is None:
+        if sit.query.budget is not None:
+            return cards_within_budget(sit)
         return Draft(title=t(lang, "rec.gpu_no_model"))
     plain = sit.job(on=None)
     base = estimate(plain)
     model, task = sit.model.name, task_label(lang, base.job.task)
+    if sit.query.budget is not None:
+        return recommend_within_budget(sit)
     if sit.gpu is not None and not is_budget(sit.gpu):
         return _how_many(sit, plain, base, sit.gpu)
     cheapest = cheapest_gpus(plain, sit.catalog)
@@ -126,6 +168,7 @@ def _how_many(sit: Situation, plain: Job, base: Estimate, gpu: Gpu) -> Draft:
     """ "How many H100s to run Llama 3.1 405B?": the fewest of that GPU that hold the job."""
     lang = sit.lang
     model, task = sit.model.name if sit.model else "", task_label(lang, base.job.task)
+    plain = with_savers(plain)
     count = gpus_needed(plain, gpu)
     if count is None:
         title = t(lang, "rec.count_none", limit=MAX_GPUS, gpu=gpu.name, model=model, task=task)
@@ -149,9 +192,25 @@ def _how_many(sit: Situation, plain: Job, base: Estimate, gpu: Gpu) -> Draft:
     draft.lines = [
         t(lang, "rec.count_total", total=total(lang, result), precision=precision_label(lang, result.job.precision))
     ]
+    layout = layout_line(lang, gpu, result)
+    if layout:
+        draft.lines.insert(0, layout)
+    draft.lines.extend(_fewer_with_8bit(lang, plain, gpu, count))
     draft.recommendations = [gpu_line(lang, gpu, count, result)]
     draft.fields = memory_fields(lang, result)
     return draft
+
+
+def _fewer_with_8bit(lang: Language, plain: Job, gpu: Gpu, count: int) -> list[str]:
+    """Full training: how many GPUs 8-bit AdamW states would take, when that is fewer."""
+    if plain.task not in ("full_finetune", "pretrain") or plain.optimizer == "adamw_8bit" or count == 1:
+        return []
+    lighter = plain.model_copy(update={"optimizer": "adamw_8bit"})
+    fewer = gpus_needed(lighter, gpu)
+    if fewer is None or fewer >= count:
+        return []
+    result = estimate(lighter.model_copy(update={"gpu": gpu, "gpus": fewer}))
+    return [t(lang, "rec.count_8bit", hardware=hardware(lang, gpu, fewer), per_gpu=per_gpu(lang, result))]
 
 
 def largest_models(

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 from knowledge.answer_model import Field
+from knowledge.answering.layout_wording import layout_line
+from knowledge.answering.offload_wording import offload_hint, offload_suggestion, ram_bytes
 from knowledge.answering.recommend import what_would_fit
 from knowledge.answering.situation import DEFAULT_TRAINING_TOKENS, Draft, Situation
 from knowledge.answering.wording import (
@@ -19,7 +21,7 @@ from knowledge.answering.wording import (
 )
 from knowledge.estimator.estimate import estimate
 from knowledge.estimator.job import TRAINING_TASKS, Estimate, Job, Task
-from knowledge.estimator.verdicts import Change, assess
+from knowledge.estimator.verdicts import Change, assess, max_context
 from knowledge.i18n import Language, gib, number, t
 
 INFERENCE_OPTIONS = ("fp16", "int8", "q8_0", "q4_k_m")  # "the other common precisions", one line each
@@ -35,6 +37,8 @@ def _representative(sit: Situation) -> list[str]:
 
 def suggestion(lang: Language, change: Change) -> str:
     """The cheapest change as one imperative sentence with its memory."""
+    if change.offload is not None:
+        return offload_suggestion(lang, change)
     job = change.job
     fields = {
         "total": total(lang, change.estimate),
@@ -43,6 +47,15 @@ def suggestion(lang: Language, change: Change) -> str:
     }
     key = "context_training" if change.kind == "context" and job.task in TRAINING_TASKS else change.kind
     return t(lang, f"suggest.{key}", **fields)
+
+
+def _longest_context(change: Change) -> Change:
+    """The same change at the longest context that fits (a multiple of 256 tokens), not the first rung that did."""
+    longest = max_context(change.job)
+    if longest is None or longest <= (change.job.context_tokens or 0):
+        return change
+    job = change.job.model_copy(update={"context_tokens": longest})
+    return Change(kind="context", job=job, estimate=estimate(job))
 
 
 def _as_asked(sit: Situation, result: Estimate) -> str:
@@ -76,7 +89,7 @@ def fit(sit: Situation) -> Draft:
     lang = sit.lang
     assert sit.model is not None and sit.gpu is not None
     job = sit.job()
-    verdict = assess(job)
+    verdict = assess(job, ram_bytes(sit.query.ram_gib))
     result = verdict.estimate
     where = hardware(lang, sit.gpu, sit.count)
     names = {"model": sit.model.name, "hardware": where, "task": task_label(lang, result.job.task)}
@@ -92,6 +105,12 @@ def fit(sit: Situation) -> Draft:
                 precision=precision_label(lang, result.job.precision),
             )
         )
+    elif verdict.change is not None and verdict.change.kind == "context" and sit.query.context_tokens:
+        # The context asked for is never cut in silence: say it does not fit, and offer the longest that does.
+        draft.suggestion = suggestion(lang, _longest_context(verdict.change))
+        asked = number(sit.query.context_tokens, lang, 0)
+        draft.title = t(lang, "fit.context_cut", context=asked, suggestion=draft.suggestion, **names)
+        draft.lines.append(_as_asked(sit, result))
     elif verdict.change is not None:
         draft.suggestion = suggestion(lang, verdict.change)
         draft.title = t(lang, "fit.with_changes", suggestion=draft.suggestion, **names)
@@ -101,6 +120,8 @@ def fit(sit: Situation) -> Draft:
         draft.lines.append(_as_asked(sit, result))
         lines, draft.suggestion = _would(sit, job)
         draft.lines.extend(lines)
+        if sit.query.ram_gib is None:
+            draft.lines.extend(offload_hint(lang, job))
     draft.lines.extend(_representative(sit))
     return draft
 
@@ -168,7 +189,7 @@ def speed(sit: Situation) -> Draft:
     training = sit.task in TRAINING_TASKS
     tokens_given = sit.query.training_tokens
     job = sit.job(training_tokens=tokens_given or DEFAULT_TRAINING_TOKENS) if training else sit.job()
-    verdict = assess(job)
+    verdict = assess(job, ram_bytes(sit.query.ram_gib))
     chosen: Estimate | None = verdict.estimate
     draft = Draft(title="")
     if verdict.verdict != "yes":
@@ -214,6 +235,9 @@ def _decode(sit: Situation, draft: Draft, result: Estimate) -> None:
             prefill=number(result.prefill_tokens_per_s or 0, lang, 0),
         )
     )
+    layout = layout_line(lang, sit.gpu, result)
+    if layout:
+        draft.lines.append(layout)
     draft.fields.append(
         _speed_field(lang, "field.speed", t(lang, "unit.tokens_per_s", tps=number(result.tokens_per_s or 0, lang, 1)))
     )

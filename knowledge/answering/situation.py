@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from knowledge.answer_model import Field, Query, Recommendation
 from knowledge.estimator.catalog import Catalog, Gpu, Model
-from knowledge.estimator.job import TRAINING_TASKS, Estimate, Job, Task
+from knowledge.estimator.job import RUNTIMES, TRAINING_TASKS, Estimate, Job, Task
 from knowledge.estimator.precision import resolve
 from knowledge.estimator.verdicts import Verdict
 from knowledge.i18n import Language
@@ -47,7 +47,7 @@ class Situation:
         query = self.query
         task: Task = update.pop("task", self.task)
         precision: str | None = update.pop("precision", query.precision)
-        runtime = query.runtime
+        runtime = query.runtime if query.runtime in RUNTIMES else None  # the others: profiles to come, defaults now
         kind = resolve(precision).kind if precision else None
         if task in ("full_finetune", "pretrain", "lora") and kind not in (None, "float"):
             task, precision = "qlora", None  # "fine-tune in 4-bit" is QLoRA
@@ -57,8 +57,12 @@ class Situation:
         only_llama_cpp = runtime not in (None, "llama.cpp") and kind == "gguf"
         if task in TRAINING_TASKS or llama_cpp_cannot or only_llama_cpp:
             runtime = None  # training runs on PyTorch; each runtime runs its own formats
+        chosen = model or self.model
+        context = update.get("context_tokens", query.context_tokens)
+        if chosen is not None and context and context > chosen.architecture.max_context_tokens:
+            chosen = stretched(chosen, context)  # asked beyond its trained context: the figure, with a caveat
         fields: dict[str, Any] = {
-            "model": model or self.model,
+            "model": chosen,
             "task": task,
             "precision": precision,
             "context_tokens": query.context_tokens,
@@ -68,9 +72,17 @@ class Situation:
             "gpu": self.gpu if on == "asked" else on,
             "gpus": self.count if on == "asked" else count,
             "training_tokens": query.training_tokens,
+            "kv_precision": query.kv_precision if task == "inference" else None,
         }
         fields.update(update)
         return Job(**fields)
+
+
+def stretched(model: Model, context_tokens: int) -> Model:
+    """The model read at a context beyond the one it was trained on (RoPE scaling such as YaRN does this, with
+    some loss of quality): the same weights and KV cache per token, only the maximum moved."""
+    architecture = model.architecture.model_copy(update={"max_context_tokens": context_tokens})
+    return model.model_copy(update={"architecture": architecture})
 
 
 @dataclass
@@ -85,6 +97,7 @@ class Draft:
     suggestion: str | None = None
     tokens_per_s: float | None = None
     training_hours: float | None = None
+    concurrent_sequences: int | None = None  # serving: sequences of the context that fit at once
     recommendations: list[Recommendation] = field(default_factory=list)
     model: Model | None = None  # overrides the situation's (a recommended model)
     gpu: Gpu | None = None  # overrides the situation's (a GPU a recommendation picked)

@@ -1,6 +1,7 @@
 """Small pieces of answer text shared by every intent: names of tasks, precisions, hardware, memory figures.
 
-All words come from the knowledge message catalog (``knowledge/locales/*/LC_MESSAGES/knowledge.po``);
+Names of tasks, precisions and components come from the glossary (:mod:`knowledge.glossary`), other words from
+the knowledge message catalog (``knowledge/locales/*/LC_MESSAGES/knowledge.po``);
 numbers are written as the language writes them ("19.2 GiB", "19,2 GiB").
 """
 
@@ -9,22 +10,18 @@ from __future__ import annotations
 from knowledge.answer_model import Field, MemoryView
 from knowledge.estimator.catalog import Gpu
 from knowledge.estimator.job import Estimate, Task, to_gib
-from knowledge.estimator.precision import MIXED, resolve
+from knowledge.glossary import Component, component_name, precision_name, task_name
 from knowledge.i18n import Language, gib, number, t
 
 BUDGET_ID = "budget"  # the id of the stand-in GPU for a bare memory budget ("8GB of VRAM")
 
 
 def task_label(lang: Language, task: Task) -> str:
-    return t(lang, f"label.task.{task}")
+    return task_name(task, lang)
 
 
 def precision_label(lang: Language, precision: str | None) -> str:
-    if precision is None:
-        return ""
-    if precision == MIXED:
-        return t(lang, "label.precision.mixed")
-    return resolve(precision).name
+    return "" if precision is None else precision_name(precision, lang)
 
 
 def is_budget(gpu: Gpu) -> bool:
@@ -51,26 +48,23 @@ def memory_view(result: Estimate) -> MemoryView:
     return MemoryView(**figures, per_gpu_gib=result.per_gpu_gib, ram_gib=result.ram_gib)
 
 
-_FIELDS = (
-    ("weights_gib", "field.weights"),
-    ("kv_cache_gib", "field.kv_cache"),
-    ("activations_gib", "field.activations"),
-    ("gradients_gib", "field.gradients"),
-    ("optimizer_gib", "field.optimizer"),
-    ("overhead_gib", "field.overhead"),
-)
+_FIELDS: tuple[Component, ...] = ("weights", "kv_cache", "activations", "gradients", "optimizer", "overhead")
 
 
 def memory_fields(lang: Language, result: Estimate) -> list[Field]:
     """The breakdown, labelled: every non-zero component, the total, per GPU when split, system RAM."""
     figures = result.memory.gib()
-    fields = [Field(name=t(lang, label), value=gib(figures[key], lang)) for key, label in _FIELDS if figures[key]]
-    fields.append(Field(name=t(lang, "field.total"), value=gib(figures["total_gib"], lang)))
+    fields = [
+        Field(name=component_name(part, lang), value=gib(figures[f"{part}_gib"], lang))
+        for part in _FIELDS
+        if figures[f"{part}_gib"]
+    ]
+    fields.append(Field(name=component_name("total", lang), value=gib(figures["total_gib"], lang)))
     if result.job.gpus > 1:
         fields.append(
-            Field(name=t(lang, "field.per_gpu"), value=f"{result.job.gpus} × {gib(result.per_gpu_gib, lang)}")
+            Field(name=component_name("per_gpu", lang), value=f"{result.job.gpus} × {gib(result.per_gpu_gib, lang)}")
         )
-    fields.append(Field(name=t(lang, "field.ram"), value=gib(result.ram_gib, lang)))
+    fields.append(Field(name=component_name("ram", lang), value=gib(result.ram_gib, lang)))
     return fields
 
 

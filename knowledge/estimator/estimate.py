@@ -15,8 +15,10 @@ import math
 from typing import Any
 
 from knowledge.errors import InvalidQuery
+from knowledge.estimator import layout as lay
 from knowledge.estimator import memory as mem
 from knowledge.estimator.architecture import Architecture
+from knowledge.estimator.catalog import Gpu, Provenance
 from knowledge.estimator.job import TRAINING_TASKS, Assumption, Estimate, Job, Memory, Runtime
 from knowledge.estimator.precision import (
     MIXED,
@@ -130,10 +132,48 @@ def _resolve_context(job: Job, arch: Architecture) -> int:
     return context
 
 
+def _stored_file(job: Job) -> Provenance | None:
+    """The GGUF file whose tensors are the weights, when the model was read from one."""
+    provenance = job.model.provenance
+    if provenance is None or provenance.weights_bytes is None or provenance.precision is None:
+        return None
+    return provenance
+
+
+def _resolve_file(job: Job, stored: Provenance) -> tuple[str, Precision, Runtime]:
+    """A GGUF file's weights are what it stores, run by llama.cpp, for inference."""
+    assert stored.precision is not None  # checked by _stored_file
+    precision = resolve(stored.precision)
+    file_type = stored.file_type or precision.name
+    if job.task in TRAINING_TASKS:
+        raise InvalidQuery("GGUF models are for inference.", key="error.gguf_training")
+    if job.precision is not None and resolve(job.precision).id != precision.id:
+        raise InvalidQuery(
+            f"{stored.reference} stores {file_type} weights; --precision {job.precision} does not apply to it. "
+            "Drop --precision, or estimate another file.",
+            key="error.file_precision",
+            file=stored.reference,
+            file_type=file_type,
+            precision=job.precision,
+        )
+    if job.runtime not in (None, "llama.cpp"):
+        raise InvalidQuery(
+            f"{file_type} is a GGUF format that only llama.cpp runs. Use --runtime llama.cpp or a "
+            "precision such as fp16, int8, nf4 or gptq.",
+            key="error.gguf_runtime",
+            precision=file_type,
+        )
+    return precision.id, precision, "llama.cpp"
+
+
 def resolve_job(job: Job) -> tuple[Job, Precision]:
     """The job with every default filled in, and the storage precision of its weights."""
-    precision_id, precision = _resolve_precision(job)
-    runtime = _resolve_runtime(job, precision)
+    stored = _stored_file(job)
+    if stored is not None:
+        precision_id, precision, runtime = _resolve_file(job, stored)
+    else:
+        precision_id, precision = _resolve_precision(job)
+        runtime = _resolve_runtime(job, precision)
     if job.task in TRAINING_TASKS and precision.kind == "gguf":
         raise InvalidQuery("GGUF models are for inference.", key="error.gguf_training")
     context = _resolve_context(job, job.model.architecture)
@@ -168,10 +208,11 @@ def _state_bytes(precision_id: str) -> tuple[int, int, int]:
 def _inference_memory(job: Job, precision: Precision) -> tuple[Memory, list[Assumption]]:
     arch = job.model.architecture
     assert job.context_tokens is not None and job.kv_precision is not None  # resolved
-    weights = weight_bytes(arch, precision)
+    stored = _stored_file(job)
+    weights = stored.weights_bytes if stored is not None and stored.weights_bytes else weight_bytes(arch, precision)
     kv = mem.kv_cache_bytes(arch, job.context_tokens, job.batch, kv_bytes_per_element(job.kv_precision))
     notes = [
-        _assume("assume.inference", context=job.context_tokens, batch=job.batch, precision=precision.name),
+        _assume("assume.inference", context=job.context_tokens, batch=job.batch, precision=precision.id),
         _assume("assume.kv", kv_precision=job.kv_precision),
     ]
     if job.runtime == "llama.cpp":
@@ -228,7 +269,7 @@ def _training_memory(job: Job, precision: Precision) -> tuple[Memory, list[Assum
         if job.task == "qlora":
             activations += largest_matrix_params(arch) * mem.HALF  # dequantized weight of the running layer
         notes.append(
-            _assume("assume.lora", rank=job.lora_rank, trained_m=round(trained / 1e6, 1), base=precision.name)
+            _assume("assume.lora", rank=job.lora_rank, trained_m=round(trained / 1e6, 1), base=precision.id)
         )
     else:
         w, g, s = _state_bytes(job.precision)
@@ -274,10 +315,12 @@ def _per_gpu(job: Job, memory: Memory) -> Memory:
         activations = memory.activations_bytes  # each GPU runs its own micro-batch
         kv = 0
     else:
+        layout = lay.inference_layout(arch, job.runtime, n)
         weights = memory.weights_bytes // n
-        kv_share = math.ceil(arch.kv_heads / n) / arch.kv_heads if arch.mla is None else 1.0
-        kv = int(memory.kv_cache_bytes * kv_share)
-        activations = memory.activations_bytes // n
+        kv = int(memory.kv_cache_bytes * lay.kv_share(arch, layout))
+        # llama.cpp gives every GPU its own compute buffer; tensor parallelism splits the activations.
+        split = 1 if job.runtime in lay.LAYER_SPLIT_RUNTIMES else layout.tensor
+        activations = memory.activations_bytes // split
         gradients = optimizer = 0
     overhead = mem.CUDA_CONTEXT_BYTES + int(
         mem.ALLOCATOR_RESERVE * (weights + kv + activations + gradients + optimizer)
@@ -308,6 +351,8 @@ def _speed(job: Job, memory: Memory, notes: list[Assumption]) -> dict[str, Any]:
     gpu = job.gpu
     if gpu is None:
         return {}
+    if job.gpus > 1 and job.task not in TRAINING_TASKS:
+        return _layout_speed(job, gpu, memory, notes, DECODE_EFFICIENCY, PREFILL_EFFICIENCY)
     arch = job.model.architecture
     active = arch.active_params()
     total = arch.total_params()
@@ -333,12 +378,73 @@ def _speed(job: Job, memory: Memory, notes: list[Assumption]) -> dict[str, Any]:
     }
 
 
+def _layout_speed(
+    job: Job, gpu: Gpu, share: Memory, notes: list[Assumption], decode_efficiency: float, prefill_efficiency: float
+) -> dict[str, Any]:
+    """Inference on several GPUs (``knowledge.estimator.layout``): each pipeline stage reads its GPUs' share of
+    the active weights and the batch's KV cache in turn, plus the all-reduces and hand-overs; prefill gains
+    from tensor parallelism only."""
+    arch = job.model.architecture
+    active = arch.active_params()
+    read_per_step = share.weights_bytes * active / arch.total_params() + share.kv_cache_bytes
+    layout = lay.inference_layout(arch, job.runtime, job.gpus)
+    decode = lay.decode_tokens_per_s(read_per_step, layout, arch, gpu, job.batch, decode_efficiency)
+    prefill = prefill_efficiency * gpu.fp16_tensor_tflops * 1e12 * layout.tensor / (2 * active)
+    fabric = lay.link(gpu)
+    notes.append(_assume("assume.speed", efficiency=round(decode_efficiency * 100)))
+    notes.append(
+        _assume(f"assume.link_{fabric.kind}", gb_s=round(fabric.gb_s), latency_us=round(fabric.allreduce_latency_us))
+    )
+    return {
+        "tokens_per_s": round(decode, 1),
+        "prefill_tokens_per_s": round(prefill, 0),
+        "bound": "memory_bandwidth",
+    }
+
+
+def _layout_assumption(job: Job) -> Assumption:
+    n = job.gpus
+    nodes = math.ceil(n / lay.node_size())
+    if job.task in TRAINING_TASKS:
+        return _assume("assume.zero", gpus=n, stage=job.zero_stage or 0, nodes=nodes)
+    layout = lay.inference_layout(job.model.architecture, job.runtime, n)
+    if job.runtime in lay.LAYER_SPLIT_RUNTIMES:
+        return _assume("assume.layer_split", gpus=n)
+    if layout.pipeline == 1:
+        return _assume("assume.tensor_parallel", gpus=n)
+    key = "assume.tensor_pipeline" if layout.nodes > 1 else "assume.tensor_pipeline_one_node"
+    return _assume(key, gpus=n, nodes=layout.nodes, tensor=layout.tensor, pipeline=layout.pipeline)
+
+
 def _ram_bytes(job: Job, memory: Memory, precision: Precision) -> int:
     """Host memory: the checkpoint passes through RAM when loading (16-bit shards, or the GGUF file that
     llama.cpp maps), plus the Python/PyTorch process."""
     arch = job.model.architecture
-    loaded = memory.weights_bytes if precision.kind == "gguf" else arch.total_params() * 2
+    gguf = precision.kind == "gguf" or _stored_file(job) is not None
+    loaded = memory.weights_bytes if gguf else arch.total_params() * 2
     return loaded + PROCESS_RAM_BYTES
+
+
+def _origin(job: Job) -> Assumption | None:
+    """Where the figures come from when the model is not a catalog entry: the Hub, or a GGUF file's header."""
+    provenance = job.model.provenance
+    if provenance is None:
+        return None
+    computed_b = round(job.model.params / 1e9, 2)
+    if provenance.kind == "gguf":
+        return _assume(
+            "assume.gguf_file",
+            file=provenance.reference,
+            file_type=provenance.file_type or "",
+            tensors=provenance.tensors or 0,
+            params_b=computed_b,
+        )
+    if provenance.params_counted is None:
+        return _assume("assume.hub_config", repo=provenance.reference, params_b=computed_b)
+    counted_b = round(provenance.params_counted / 1e9, 2)
+    if abs(provenance.params_counted - job.model.params) <= 0.01 * provenance.params_counted:
+        return _assume("assume.hub", repo=provenance.reference, params_b=counted_b)
+    return _assume("assume.hub_differs", repo=provenance.reference, params_b=counted_b, computed_b=computed_b)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -355,8 +461,7 @@ def estimate(job: Job) -> Estimate:
     share = _per_gpu(resolved, memory)
     whole = memory if resolved.gpus == 1 else _times(share, resolved.gpus)
     if resolved.gpus > 1:
-        key = "assume.zero" if resolved.task in TRAINING_TASKS else "assume.tensor_parallel"
-        notes.append(_assume(key, gpus=resolved.gpus, stage=resolved.zero_stage or 0))
+        notes.append(_layout_assumption(resolved))
     moe = resolved.model.architecture.moe
     if moe is not None and resolved.task not in TRAINING_TASKS:
         active_b = round(resolved.model.architecture.active_params() / 1e9, 1)
@@ -374,6 +479,9 @@ def estimate(job: Job) -> Estimate:
             fits = share.total_bytes <= reserved
             notes.append(_assume("assume.vllm", reserved_gib=round(reserved / mem.GIB, 1)))
     notes.append(_assume("assume.overhead", overhead_gib=round(share.overhead_bytes / mem.GIB, 2)))
+    origin = _origin(resolved)
+    if origin is not None:
+        notes.insert(0, origin)
     speed = _speed(resolved, share, notes)
     return Estimate(
         job=resolved,

@@ -3,7 +3,8 @@
 Changes are tried from the one that costs least (in quality or in convenience) to the one that costs most.
 Inference: 8-bit before 6-, 5- and 4-bit weights, then 4-bit with a shorter context, then 3- and 2-bit.
 Full training: activation checkpointing, then 8-bit optimizer states, then LoRA, then QLoRA, then a shorter
-sequence.
+sequence. When the machine's RAM is known, offload to it comes after 4-bit weights (llama.cpp layers, or an
+MoE's experts) and after 8-bit optimizer states (DeepSpeed ZeRO-Offload) (``knowledge.estimator.offload``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from knowledge.errors import InvalidQuery
+from knowledge.estimator import layout as lay
 from knowledge.estimator.catalog import Gpu
 from knowledge.estimator.estimate import estimate, resolve_job
-from knowledge.estimator.job import Estimate, Job
+from knowledge.estimator.job import TRAINING_TASKS, Estimate, Job
+from knowledge.estimator.offload import OffloadPlan, llama_cpp_offload, optimizer_offload
 
 Verdict = Literal["yes", "with_changes", "no"]  # fits as asked, fits with the change named, does not fit
 
-ChangeKind = Literal["precision", "checkpointing", "optimizer", "lora", "qlora", "context"]
+ChangeKind = Literal["precision", "checkpointing", "optimizer", "offload", "lora", "qlora", "context"]
 
 INFERENCE_LADDER = ("q8_0", "q6_k", "q5_k_m", "q4_k_m", "q3_k_m", "q2_k")
 LOSSY = frozenset({"q3_k_m", "q2_k"})  # below 4 bits quality drops noticeably
@@ -37,6 +40,7 @@ class Change(BaseModel):
     kind: ChangeKind
     job: Job
     estimate: Estimate
+    offload: OffloadPlan | None = None  # kind "offload": what goes to system RAM
 
 
 class Fit(BaseModel):
@@ -97,35 +101,58 @@ def _candidates(job: Job) -> Iterator[tuple[ChangeKind, dict[str, Any]]]:
 
 @functools.lru_cache(maxsize=4096)
 def gpus_needed(job: Job, gpu: Gpu, limit: int = MAX_GPUS) -> int | None:
-    """The fewest GPUs of a kind that hold the job split across them, or None beyond ``limit``."""
-    low, high = 1, 1
-    while True:
-        if estimate(job.model_copy(update={"gpu": gpu, "gpus": high})).fits:
-            break
-        if high >= limit:
-            return None
-        low, high = high + 1, min(high * 2, limit)
+    """The fewest GPUs of a kind that hold the job in a deployable layout (``knowledge.estimator.layout``), or None
+    beyond ``limit``. Full training turns activation checkpointing on first unless it was turned off."""
+    job = with_savers(job)
+    resolved, _ = resolve_job(job)
+    training = resolved.task in TRAINING_TASKS
+    counts = list(lay.deployable_counts(job.model.architecture, resolved.runtime, training, limit))
+
+    def fits(count: int) -> bool:
+        return bool(estimate(job.model_copy(update={"gpu": gpu, "gpus": count})).fits)
+
+    if not counts or not fits(counts[-1]):
+        return None
+    low, high = 0, len(counts) - 1
     while low < high:
         middle = (low + high) // 2
-        if estimate(job.model_copy(update={"gpu": gpu, "gpus": middle})).fits:
+        if fits(counts[middle]):
             high = middle
         else:
             low = middle + 1
-    return high
+    return counts[low]
+
+
+def with_savers(job: Job) -> Job:
+    """The job with the memory savers an expert turns on before adding GPUs: activation checkpointing for
+    full training (unless the question turned it off)."""
+    if job.task in ("full_finetune", "pretrain") and job.checkpointing is None:
+        return job.model_copy(update={"checkpointing": True})
+    return job
 
 
 @functools.lru_cache(maxsize=4096)
-def assess(job: Job) -> Fit:
-    """The verdict for ``job`` on ``job.gpu`` (x ``job.gpus``); raises InvalidQuery without a GPU."""
+def assess(job: Job, ram_bytes: int | None = None) -> Fit:
+    """The verdict for ``job`` on ``job.gpu`` (x ``job.gpus``); raises InvalidQuery without a GPU.
+
+    ``ram_bytes``: the machine's system RAM when the question says it; offload to RAM is tried only then."""
     if job.gpu is None:
         raise InvalidQuery("A verdict needs a GPU. Pass --gpu NAME.", key="error.no_gpu")
     as_asked = estimate(job)
     if as_asked.fits:
         return Fit(verdict="yes", estimate=as_asked)
     needed = gpus_needed(job, job.gpu)
-    for kind, update in _candidates(job):
+    steps = _candidates(job) if ram_bytes is None else _with_offload(job, _candidates(job))
+    for kind, update in steps:
         changed = job.model_copy(update=update)
         try:
+            if kind == "offload":
+                offloaded = _offload(changed, ram_bytes)
+                if offloaded is None:
+                    continue
+                plan, result = offloaded
+                change = Change(kind=kind, job=result.job, estimate=result, offload=plan)
+                return Fit(verdict="with_changes", estimate=as_asked, change=change, gpus_needed=needed)
             result = estimate(changed)
         except InvalidQuery:
             continue
@@ -137,6 +164,43 @@ def assess(job: Job) -> Fit:
                 gpus_needed=needed,
             )
     return Fit(verdict="no", estimate=as_asked, gpus_needed=needed)
+
+
+def _with_offload(
+    job: Job, steps: Iterator[tuple[ChangeKind, dict[str, Any]]]
+) -> Iterator[tuple[ChangeKind, dict[str, Any]]]:
+    """The ladder with offload to system RAM put where it costs least: for inference after the 8- to 4-bit
+    weights and before a shorter context or 3- and 2-bit weights (llama.cpp, at the GGUF type asked or
+    Q4_K_M; not when the question named another runtime); for full training after 8-bit optimizer states and
+    before LoRA (DeepSpeed ZeRO-Offload)."""
+    resolved, _ = resolve_job(job)
+    inference = resolved.task == "inference"
+    if inference and job.runtime not in (None, "llama.cpp"):
+        yield from steps
+        return
+    if inference:
+        current = resolved.precision or ""
+        gguf = current if current in INFERENCE_LADDER else "q4_k_m"
+        offload: dict[str, Any] = {"precision": gguf, "runtime": "llama.cpp"}
+    else:
+        offload = {"checkpointing": True}
+    placed = resolved.task not in ("inference", "full_finetune", "pretrain")
+    for kind, update in steps:
+        costly = kind in ("context", "lora", "qlora", "runtime") or update.get("precision") in LOSSY
+        if costly and not placed:
+            placed = True
+            yield "offload", offload
+        yield kind, update
+    if not placed:
+        yield "offload", offload
+
+
+def _offload(job: Job, ram_bytes: int | None) -> tuple[OffloadPlan, Estimate] | None:
+    if ram_bytes is None:
+        return None
+    if job.task == "inference":
+        return llama_cpp_offload(job, ram_bytes)
+    return optimizer_offload(job, ram_bytes)
 
 
 def max_context(job: Job) -> int | None:

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from knowledge.estimator.catalog import Catalog, Gpu, Model
 from knowledge.understanding.lexicon import GPU_PREFIX, fold
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*")
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9][a-z0-9]*)*")  # "qwen2.5", "0.5b", "v0.3"; ".gguf" apart
 _HUB_ORG = re.compile(r"(?<![\w/.-])[a-z][a-z0-9_.-]{2,}/(?=[a-z][a-z0-9_.-]*\d)")
 _SIZE_WORD = re.compile(r"(\d+(?:\.\d+)?)b")
 _LETTERS = re.compile(r"[a-z]+")
@@ -52,6 +53,7 @@ class Found:
     start: int  # character offsets in the folded text
     end: int
     plural: bool = False
+    loose: bool = False  # found fuzzily (a slip, or a family and a size with no version): the answer says so
 
 
 def tokenize(folded: str) -> list[Token]:
@@ -99,7 +101,7 @@ class Index:
         self.model_prefixes: dict[str, list[Model]] = {}
         for model in catalog.models:
             for name in (model.name, model.family, *model.aliases):
-                words = tokenize(_fold(name))
+                words = tokenize(fold_name(name))
                 if words:
                     prefix = _alpha_prefix(words[0].text)
                     if len(prefix) >= 3 and model not in self.model_prefixes.setdefault(prefix, []):
@@ -114,7 +116,7 @@ class Index:
         table = _Table()
         for item in items:
             for name in (item.id, item.name, *item.aliases):
-                words = tokenize(_fold(name))
+                words = tokenize(fold_name(name))
                 key = "".join(w.text for w in words)
                 if key:
                     table.names.setdefault(key, item.id)
@@ -125,6 +127,20 @@ class Index:
                         table.anchors.add(prefix)
         return table
 
+    def has_variants(self, gpu: Gpu) -> bool:
+        """Whether the card is sold with more than one memory size (RTX 4060 Ti 8GB and 16GB)."""
+        return len(self._siblings.get(_MEMORY_SUFFIX.sub("", gpu.name).strip().lower(), ())) > 1
+
+    @staticmethod
+    def names_memory(gpu: Gpu, typed: str) -> bool:
+        """Whether the words typed give the card's memory ("4060 ti de 16", "a100 80gb")."""
+        sold = _MEMORY_SUFFIX.search(gpu.name)
+        if sold is None:
+            return False
+        memory = _DIGITS.search(sold.group())
+        words = tokenize(typed)[1:]
+        return memory is not None and any(w.text in (memory.group(), memory.group() + "gb") for w in words)
+
     def sibling(self, gpu: Gpu, memory_gib: float) -> Gpu | None:
         """The same card sold with ``memory_gib`` ("RTX 3060" → "RTX 3060 12GB"), if the catalog has it."""
         base = _MEMORY_SUFFIX.sub("", gpu.name).strip().lower()
@@ -134,7 +150,9 @@ class Index:
         return None
 
 
-def _fold(text: str) -> str:
+@functools.lru_cache(maxsize=8192)
+def fold_name(text: str) -> str:
+    """A catalog name or typed text folded the way questions are."""
     return split_multipliers(fold(text))
 
 
@@ -143,8 +161,11 @@ def index(catalog: Catalog) -> Index:
     return Index(catalog)
 
 
-def find(tokens: list[Token], idx: Index) -> list[Found]:
-    """Every model and GPU named in the tokens: exact names first (longest first), then fuzzy ones."""
+def find(tokens: list[Token], idx: Index, folded: str = "") -> list[Found]:
+    """Every model and GPU named in the tokens: exact names first (longest first), then fuzzy ones.
+
+    ``folded`` (the text the tokens come from) lets a fuzzy name run over the words joined to it ("gpt-oss-20b").
+    """
     taken = [False] * len(tokens)
     found: list[Found] = []
     keys = [t.text for t in tokens]
@@ -156,16 +177,30 @@ def find(tokens: list[Token], idx: Index) -> list[Found]:
             key = "".join(keys[first:last])
             for kind, table in (("gpu", idx.gpus), ("model", idx.models)):
                 hit = table.names.get(key)
+                if hit is not None and kind == "gpu" and _counts_something(tokens, last):
+                    continue  # "a 10 million tokens", "a 40 gb card": a quantity, not the A10 or A40
                 if hit is not None:
                     found.append(_found(kind, hit, tokens, first, last))
                     taken[first:last] = [True] * length
                     break
-    found.extend(_fuzzy(tokens, taken, idx))
+    found.extend(_fuzzy(tokens, taken, idx, folded))
     return sorted(found, key=lambda f: f.first)
 
 
-def _found(kind: str, item_id: str | None, tokens: list[Token], first: int, last: int) -> Found:
+_QUANTITY_WORDS = frozenset(
+    {"k", "m", "b", "t", "thousand", "million", "billion", "mil", "millon", "millones", "tokens", "token", "gb",
+     "gib", "gigas", "gigs", "tb", "params", "parameters", "parametros", "users", "usuarios"}
+)  # fmt: skip
+
+
+def _counts_something(tokens: list[Token], last: int) -> bool:
+    """Whether the number a name ends with is followed by a unit or a scale ("a 10 million ...")."""
+    return last < len(tokens) and tokens[last - 1].text.isdigit() and tokens[last].text in _QUANTITY_WORDS
+
+
+def _found(kind: str, item_id: str | None, tokens: list[Token], first: int, last: int, loose: bool = False) -> Found:
     return Found(
+        loose=loose,
         kind=kind,
         id=item_id,
         text=" ".join(t.text for t in tokens[first:last]),
@@ -181,7 +216,11 @@ def _is_gpu_number(word: str) -> bool:
     return bool(re.fullmatch(r"[a-z]{0,2}\d{3,4}[a-z]{0,2}", word)) and not word.endswith("b")
 
 
-def _fuzzy(tokens: list[Token], taken: list[bool], idx: Index) -> list[Found]:
+def _joined(folded: str, left: Token, right: Token) -> bool:
+    return bool(folded) and folded[left.end : right.start] in ("-", "_", ".")
+
+
+def _fuzzy(tokens: list[Token], taken: list[bool], idx: Index, folded: str) -> list[Found]:
     """Names typed with a slip, and names that look like a model or GPU but are not in the catalog."""
     found: list[Found] = []
     i = 0
@@ -195,7 +234,15 @@ def _fuzzy(tokens: list[Token], taken: list[bool], idx: Index) -> list[Found]:
             i += 1
             continue
         last = i + 1  # extend over version and size words: "llama 9 70b", "rtx 9090 ti"
-        while last < len(tokens) and not taken[last] and last - i < 4 and _looks_like_suffix(tokens[last].text):
+        while (
+            last < len(tokens)
+            and not taken[last]
+            and last - i < 6
+            and (
+                _looks_like_suffix(tokens[last].text)
+                or (kind == "model" and _joined(folded, tokens[last - 1], tokens[last]))
+            )
+        ):
             last += 1
         span = tokens[i:last]
         text = " ".join(t.text for t in span)
@@ -212,12 +259,13 @@ def _fuzzy(tokens: list[Token], taken: list[bool], idx: Index) -> list[Found]:
         if hit is None and kind == "gpu" and word not in idx.gpus.anchors:
             i = last  # a bare number that names no GPU ("8192", "100m"): not treated as a GPU
             continue
-        found.append(_found(kind, hit, tokens, i, last))
+        found.append(_found(kind, hit, tokens, i, last, loose=hit is not None))
         taken[i:last] = [True] * (last - i)
         i = last
     return found
 
 
+@functools.lru_cache(maxsize=8192)
 def _anchor_kind(word: str, idx: Index) -> str | None:
     if word in _COMMON or len(word) < 3:
         return None
@@ -228,9 +276,16 @@ def _anchor_kind(word: str, idx: Index) -> str | None:
     prefix = _alpha_prefix(word)
     if len(prefix) >= 4:
         hit = process.extractOne(prefix, idx.models.anchors, scorer=fuzz.ratio, score_cutoff=80)
-        if hit is not None:
+        if hit is not None or near_word(prefix, idx.models.anchors):
             return "model"
     return None
+
+
+def near_word(word: str, words: Iterable[str]) -> bool:
+    """A slip of one letter in a word of four letters or more ("quen" for "qwen"), with the same first letter."""
+    if len(word) < 4:
+        return False
+    return any(len(w) >= 4 and w[0] == word[0] and Levenshtein.distance(word, w, score_cutoff=1) <= 1 for w in words)
 
 
 def _looks_like_suffix(word: str) -> bool:
@@ -266,25 +321,109 @@ def _by_family_and_size(span: list[Token], idx: Index) -> str | None:
         match = process.extractOne(prefix, idx.model_prefixes.keys(), scorer=fuzz.ratio, score_cutoff=80)
         models = idx.model_prefixes[match[0]] if match else None
     sizes = [float(m.group(1)) for t in span if (m := _SIZE_WORD.fullmatch(t.text))]
-    if not models:
-        return None
-    if not sizes:
-        return None
-    size = sizes[-1]
-    close = [m for m in models if abs(m.params_b - size) / size < 0.15]
-    if not close:
-        return None
-    best = min(abs(m.params_b - size) for m in close)
-    return [m for m in close if abs(m.params_b - size) - best < 0.3][-1].id
+    if not models or not sizes or sizes[-1] <= 0:
+        return None  # no size, or one that means nothing ("llama 0b": refused by the answer)
+    chosen = representative(idx.catalog, sizes[-1], among=tuple(m.id for m in models))
+    return chosen.id if chosen is not None else None
 
 
-def representative(catalog: Catalog, size_b: float) -> Model | None:
-    """A catalog model of about ``size_b`` billion parameters, to stand for "a 7B" or "un modelo de 13B".
+# Families in release order, newest first, for a bare size ("a 7B", "the 70B") until the catalog records release
+# dates and marks the entry that wins a size (``size_default``); code models come last (they stand for no general
+# size), then families not listed, in catalog order.
+CURRENT_FAMILIES: tuple[str, ...] = (
+    "qwen3", "llama-3.3", "phi-4", "deepseek-v3", "qwen2.5", "llama-3.2", "llama-3.1", "gemma-2", "mistral",
+    "mixtral", "llama-3", "phi-3", "tinyllama", "llama-2", "falcon", "phi", "llama", "gpt-j", "gpt-3", "gpt-2",
+    "codellama", "starcoder",
+)  # fmt: skip
+_SIZE_TOLERANCE = 0.15  # "a 7B" is any model within 15 % of 7 billion parameters
+# Words of a specialised model: it stands for no bare size ("a 7B" is not Qwen2.5-Coder 7B).
+_SPECIALISED = frozenset({"coder", "code", "codellama", "starcoder", "vision", "vl", "distill", "math", "guard"})
 
-    Among models within 15 % of the size, dense models come first, then the closest size; ties go to the
-    one listed first in the catalog (the best-known family of that size).
+
+_SOLD_AS: dict[str, frozenset[str]] = {}  # model id → the sizes it is sold as ("8b"), computed once
+
+
+def _nominal(model: Model, size_b: float) -> bool:
+    """Whether the model is sold as that size: "8b" in its name, id or aliases (Llama 3.1 8B for "an 8B")."""
+    sold = _SOLD_AS.get(model.id)
+    if sold is None:
+        names = (model.name, model.id, *model.aliases)
+        sold = _SOLD_AS[model.id] = frozenset(
+            t.text for n in names for t in tokenize(fold_name(n)) if _SIZE_WORD.fullmatch(t.text)
+        )
+    return f"{size_b:g}b" in sold
+
+
+@functools.lru_cache(maxsize=1024)
+def representative(catalog: Catalog, size_b: float, among: tuple[str, ...] | None = None) -> Model | None:
+    """The model that stands for "a 7B", "un modelo de 13B" or "the 70B" (``among``: the ids of the family under
+    discussion).
+
+    Among models sold as that size or within 15 % of it: the entry the catalog marks as the default of its size
+    (``size_default``) if any; else models sold as that size ("8B" in the name) first, then the newest (by the
+    ``released`` date once entries have one, by :data:`CURRENT_FAMILIES` until then), dense before
+    mixture-of-experts, then the closest size. Specialised models (coder, vision, distills) come only when no
+    general model has that size.
     """
-    candidates = [m for m in catalog.models if abs(m.params_b - size_b) / size_b <= 0.15]
+    if size_b <= 0:
+        return None
+    pool = catalog.models if among is None else tuple(catalog.model(model_id) for model_id in among)
+    candidates = [m for m in pool if _nominal(m, size_b) or abs(m.params_b - size_b) / size_b <= _SIZE_TOLERANCE]
+    general = [m for m in candidates if not _specialised(m)]  # a coder or vision model stands for no bare size
+    candidates = general or candidates
     if not candidates:
         return None
-    return min(candidates, key=lambda m: (m.is_moe, round(abs(m.params_b - size_b) / size_b, 1)))
+    marked = [m for m in candidates if getattr(m, "size_default", False) and _nominal(m, size_b)]
+    if marked:
+        return marked[0]
+    generation = _generations(candidates)
+
+    def rank(model: Model) -> tuple[bool, int, bool, float]:
+        return not _nominal(model, size_b), generation[model.id], model.is_moe, abs(model.params_b - size_b)
+
+    return min(candidates, key=rank)
+
+
+def _specialised(model: Model) -> bool:
+    return any(t.text in _SPECIALISED for t in tokenize(fold_name(model.name)))
+
+
+def _generations(models: list[Model]) -> dict[str, int]:
+    """Newest first: by the catalog's ``released`` date where entries have one, else by :data:`CURRENT_FAMILIES`."""
+    released = {m.id: str(getattr(m, "released", None) or "") for m in models}
+    if any(released.values()):
+        order = sorted(models, key=lambda m: released[m.id], reverse=True)
+        return {m.id: position for position, m in enumerate(order)}
+    last = len(CURRENT_FAMILIES)
+    return {m.id: CURRENT_FAMILIES.index(m.family) if m.family in CURRENT_FAMILIES else last for m in models}
+
+
+_GENERIC_GPU_WORDS = frozenset({"nvidia", "geforce", "amd", "radeon", "intel", "apple", "gb", "the"})
+
+
+@functools.lru_cache(maxsize=4)
+def _gpu_vocabularies(idx: Index) -> tuple[tuple[Gpu, frozenset[str], str, str], ...]:
+    """Each GPU with the words of its names, its folded name and its model number, computed once."""
+    table = []
+    for gpu in idx.catalog.gpus:
+        vocabulary = frozenset(t.text for name in (gpu.name, *gpu.aliases) for t in tokenize(fold_name(name)))
+        folded = fold_name(gpu.name)
+        table.append((gpu, vocabulary, folded, "".join(_DIGITS.findall(folded))))
+    return tuple(table)
+
+
+@functools.lru_cache(maxsize=1024)
+def closest_gpus(typed: str, idx: Index, limit: int = 3) -> tuple[str, ...]:
+    """Display names of the GPUs closest to an unknown one: most words in common, the closest model number, then
+    the closest spelling; none when no word is shared ("dgx spark" is like no card in the catalog: naming one would
+    mislead)."""
+    folded = fold_name(typed)
+    words = {t.text for t in tokenize(folded)} - _GENERIC_GPU_WORDS
+    digits = "".join(_DIGITS.findall(folded))
+    ranked: list[tuple[int, float, float, str]] = []
+    for gpu, vocabulary, name, number in _gpu_vocabularies(idx):
+        shared = len(words & vocabulary)
+        if shared:
+            close = fuzz.ratio(digits, number) if digits else 0.0
+            ranked.append((shared, close, fuzz.WRatio(folded, name), gpu.name))
+    return tuple(name for *_, name in sorted(ranked, reverse=True)[:limit])

@@ -15,7 +15,7 @@ from typing import Final
 from knowledge.answer_model import Intent
 from knowledge.estimator.job import Task
 
-_TRANSLATE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-", "×": "x"})
+_TRANSLATE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-", "−": "-", "×": "x"})
 
 
 def fold(text: str) -> str:
@@ -214,6 +214,7 @@ TASK_WORDS: Final[tuple[tuple[Task, re.Pattern[str]], ...]] = (
 
 # --- quantities -----------------------------------------------------------------------------------------
 NUMBER_WORDS: Final[dict[str, int]] = {
+    "zero": 0,
     "one": 1,
     "a single": 1,
     "single": 1,
@@ -247,36 +248,43 @@ NUMBER_WORDS: Final[dict[str, int]] = {
     "dieciseis": 16,
 }
 _COUNT_WORD = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
-# "2x", "2 x", "x2" (after the name), "two", "dos"
+# "2x", "2 x", "x2" (after the name), "two", "dos". Up to five digits, so that "99999 4090s" is read (and refused).
 COUNT_BEFORE: Final = re.compile(
-    r"(?:(?<![\w.])(\d{1,3})\s?(?:x|\*)\s?|(?<![\w.])(\d{1,3})\s+|(?<!\w)(" + _COUNT_WORD + r")\s+)$"
+    r"(?:(?<![\w.])(\d{1,5})\s?(?:x|\*)\s?|(?<![\w.])(\d{1,5})\s+|(?<!\w)(" + _COUNT_WORD + r")\s+)$"
 )
-COUNT_AFTER: Final = re.compile(r"^(?:s)?\s?(?:x\s?(\d{1,3})|\*\s?(\d{1,3}))(?!\w)")
+COUNT_AFTER: Final = re.compile(r"^(?:s)?\s?(?:x\s?(\d{1,5})|\*\s?(\d{1,5}))(?!\w)")
 
+# Numbers are read whole, however long ("1000000b", "10,000,000 tokens of context"), so that an absurd one is
+# refused rather than cut to its last digits; ``knowledge.quantities`` checks each against its bounds.
 SIZE: Final = re.compile(
-    r"(?<![\w.])(\d{1,4}(?:[.,]\d{1,2})?)\s?(?:b(?![a-z])|bn\b|billion(?: param(?:eter)?s?)?|mil millones"
+    r"(?<![\w.])(\d+(?:[.,]\d{1,2})?)\s?(?:b(?![a-z])|bn\b|billion(?: param(?:eter)?s?)?|mil millones"
     r"|b params)(?!\s?(?:tokens?|de tokens))"
 )
-MEMORY: Final = re.compile(r"(?<![\w.])(\d{1,4}(?:[.,]\d{1,2})?)\s?(?:gb|gib|gigs?|gigas?|gigabytes?|g)(?![a-z])")
-TB_MEMORY: Final = re.compile(r"(?<![\w.])(\d{1,2}(?:[.,]\d{1,2})?)\s?(?:tb|tib|terabytes?)(?![a-z])")
+MEMORY: Final = re.compile(r"(?<![\w.])(\d+(?:[.,]\d{1,2})?)\s?(?:gb|gib|gigs?|gigas?|gigabytes?|g)(?![a-z])")
+TB_MEMORY: Final = re.compile(r"(?<![\w.])(\d+(?:[.,]\d{1,2})?)\s?(?:tb|tib|terabytes?)(?![a-z])")
+_CONTEXT_SCALE = r"(k|m|thousand|mil|millon(?:es)?|million)?"
 CONTEXT: Final = re.compile(
-    r"(?:(?<![\w.])(\d{1,7}(?:[.,]\d{1,3})?)\s?(k|m)?\s?(?:tokens? (?:of |de )?)?(?:context(?:o)?|ctx|window|ventana)"
-    r"|(?:context(?:o)?|ctx|window|ventana|seq(?:uence)?|secuencia)(?:\s(?:window|length|size|len|de contexto))?"
-    r"\s?(?:of|de|=|:)?\s?(?:a |an |de |la )?(\d{1,7}(?:[.,]\d{1,3})?)\s?(k|m)?(?![a-z\d]))"
+    r"(?:(?<![\w.])(\d+(?:[.,]\d{1,3})*)\s?" + _CONTEXT_SCALE + r"[\s-]?(?:tokens? (?:of |de )?|de )?"
+    r"(?:context(?:o)?|ctx|window|ventana)"
+    r"|(?:context(?:o)?|ctx|window|ventana|seq(?:uence)?s?|secuencias?)(?:\s(?:window|length|size|len|de contexto))?"
+    r"\s?(?:of|de|=|:)?\s?(?:a |an |de |la )?(\d+(?:[.,]\d{1,3})*)\s?" + _CONTEXT_SCALE + r"(?![a-z\d]))"
 )
 BATCH: Final = re.compile(
-    r"(?:batch(?: size)?|lote|tamano de lote|micro-?batch|bs)\s?(?:of|de|=|:)?\s?(\d{1,4})(?!\d)"
-    r"|(?<![\w.])(\d{1,4})\s(?:concurrent (?:users|requests)|usuarios|users|requests|sequences|secuencias)"
+    r"(?:batch(?: size)?|lote|tamano de lote|micro-?batch|bs)\s?(?:of|de|=|:)?\s?(\d+)(?!\d)"
+    r"|(?<![\w.])(\d+)\s(?:concurrent (?:users|requests)|usuarios|users|requests|sequences|secuencias)"
 )
 TRAIN_TOKENS: Final = re.compile(
-    r"(?<![\w.])(\d{1,6}(?:[.,]\d{1,3})?)\s?(k|m|b|t|mil millones|millones|billion|million|trillion)?\s?"
+    r"(?<![\w.])(\d+(?:[.,]\d{1,3})*)\s?(k|m|b|t|mil millones|millones|billion|million|trillion)?\s?"
     r"(?:of |de )?tokens?(?! (?:per|por|a|/) ?s)"
 )
 SCALE: Final[dict[str, float]] = {
     "": 1,
     "k": 1e3,
+    "thousand": 1e3,
+    "mil": 1e3,
     "m": 1e6,
     "million": 1e6,
+    "millon": 1e6,
     "millones": 1e6,
     "b": 1e9,
     "billion": 1e9,
@@ -310,8 +318,30 @@ QUANTIZED: Final = _words(r"quantized", r"quantised", r"cuantizad[oa]", r"quant"
 RUNTIME_WORDS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("llama.cpp", _words(r"llama\.?cpp", r"gguf", r"ollama", r"lm ?studio", r"koboldcpp", r"jan")),
     ("vllm", _words(r"vllm")),
-    ("transformers", _words(r"transformers", r"hugging ?face", r"pytorch", r"bitsandbytes")),
+    ("sglang", _words(r"sglang", r"sg ?lang")),
+    ("mlx", _words(r"mlx(?:[ -]lm)?")),
+    ("unsloth", _words(r"unsloth")),
+    ("torchtune", _words(r"torchtune", r"torch ?tune")),
+    ("litgpt", _words(r"lit-?gpt")),
+    ("axolotl", _words(r"axolotl")),
+    ("transformers", _words(r"transformers", r"hugging ?face", r"pytorch", r"bitsandbytes", r"trl", r"hf trainer")),
 )
+# --- KV cache and LoRA targets ----------------------------------------------------------------------------
+KV_CACHE: Final = _words(
+    r"kv[ -]?cache", r"k/v[ -]?cache", r"key[ -]value cache", r"cache kv", r"cache de kv", r"cache (?:del )?kv",
+    r"kv", r"cache[ -]type(?:[ -][kv])?", r"ctk", r"ctv",
+)
+# "with a q8_0 KV cache" (the type just before) or "KV cache in 8 bits", "caché KV en q4_0" (just after)
+KV_LINK_AFTER: Final = re.compile(r"^\s?(?:in|en|at|a|=|:|of|de|with|con|type|tipo|como)?\s?(?:el |la |an? )?$")
+KV_8_BIT: Final[dict[str, str]] = {"8": "q8_0", "4": "q4_0", "16": "fp16", "32": "fp32"}  # bits → KV type
+LORA_TARGETS: Final = re.compile(
+    r"(?:q-?lora|lora|adapters?|adaptador(?:es)?)(?:[^.?!;]{0,24}?)\s(?:on|en|sobre|to|for|targets?|targeting|"
+    r"target modules|modules|modulos|in|over|para)\s(?:the |las |los |la |el |only |solo )?"
+    r"((?:(?:q|k|v|o|gate|up|down)(?:_proj)?(?![a-z])(?:\s?(?:,|/|\+|&|and|y)\s?|\s)?)+"
+    r"|all(?: the)?(?: linear)?(?: layers)?|every linear layer|todas(?: las)?(?: capas)?(?: lineales)?|"
+    r"attention(?: layers)?|atencion|la atencion|mlp)"
+)
+LORA_MODULE: Final = re.compile(r"(?<![a-z])(q|k|v|o|gate|up|down)(?:_proj)?(?![a-z])")
 OPTIMIZER_WORDS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("adamw_8bit", _words(r"(?:adamw?[ _-]?8[ -]?bit|8[ -]?bit adamw?|paged adamw?)")),
     ("sgd", _words(r"sgd")),
@@ -319,10 +349,40 @@ OPTIMIZER_WORDS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("adamw", _words(r"adamw?")),
 )
 
+# --- the machine around the GPU, money, serving (added by the layouts branch) -------------------------
+# "with 64GB of RAM", "64 GB system RAM", "32 gigas de RAM", "con 32 GB de memoria RAM": system RAM, not VRAM.
+SYSTEM_RAM: Final = re.compile(
+    r"(?<![\w.])(\d{1,4})\s?(?:gb|gib|gigs?|gigas?|gigabytes?|g)\s?(?:of |de )?(?:system |sistema )?"
+    r"(?:ddr\d ?)?(?:memoria )?(?:ram|ddr\d)(?![a-z])(?! ?(?:de )?(?:la )?(?:gpu|video|vram))"
+)
+# "$800", "under 800 dollars", "con 600 euros", "por menos de 500 dolares", "1.5k usd", "€600"
+MONEY: Final = re.compile(
+    r"(?:(?<![\w])(us\$|\$|€)\s?(\d{1,3}(?:[.,]\d{3})+|\d{1,6}(?:[.,]\d{1,2})?)\s?(k)?(?![\w])"
+    r"|(?<![\w.])(\d{1,3}(?:[.,]\d{3})+|\d{1,6}(?:[.,]\d{1,2})?)\s?(k)?\s?"
+    r"(\$|usd|us dollars|dollars?|dolares|bucks|€|eur|euros?)(?![\w]))"
+)
+EURO_WORDS: Final = frozenset({"€", "eur", "euro", "euros"})
+# "how many users can an L40S serve", "cuantos usuarios a la vez": concurrent sequences under vLLM/SGLang.
+SERVING: Final = _words(
+    r"how many (?:concurrent |simultaneous |parallel )?(?:users|requests|sequences|people|clients|conversations|chats)",
+    r"cuant[ao]s (?:usuarios|peticiones|solicitudes|secuencias|personas|clientes|conversaciones|chats)",
+    r"(?:max(?:imum)? )?concurrency", r"concurrencia", r"concurrent (?:users|requests|sequences)",
+    r"usuarios (?:a la vez|simultaneos|concurrentes|en paralelo)",
+)
+
 # --- hardware words -------------------------------------------------------------------------------------
 MAC: Final = _words(r"mac(?:book)?(?: pro| air| studio| mini)?", r"apple silicon", r"imac")
 GPU_PREFIX: Final = frozenset(
     {"rtx", "gtx", "rx", "radeon", "geforce", "quadro", "tesla", "titan", "instinct", "arc", "nvidia", "amd"}
+)
+# Machines that are not a card. When the catalog lacks the one named, it is an unknown GPU (with close names),
+# never a bare memory budget: "a Ryzen AI Max+ 395 with 128GB" is not 128 GiB of dedicated VRAM.
+MACHINE: Final = _words(
+    r"dgx spark", r"gb10", r"ryzen ai max\+?(?: pro)?(?: \d{3})?", r"ryzen ai \d{3}", r"strix halo",
+    r"jetson(?: agx)?(?: orin| thor| nano)*", r"agx (?:orin|thor)",
+)
+UNIFIED: Final = _words(
+    r"unified(?: memory| ram)?", r"memoria unificada", r"ram unificada", r"shared (?:memory|ram)", r"memoria compartida"
 )
 BUDGET_CUE: Final = _words(
     r"vram", r"gpu", r"card", r"tarjeta", r"grafica", r"memory", r"memoria", r"ram", r"on", r"with", r"con", r"en",

@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-FORBIDDEN = ("discord", "slack_bolt", "slack_sdk", "aiohttp", "mkdocs", "material", "playwright", "bot")
+FORBIDDEN = (
+    "discord", "slack_bolt", "slack_sdk", "aiohttp", "mkdocs", "material", "playwright", "bot",
+    "huggingface_hub", "gguf",
+)  # fmt: skip
 
 PROBE = f"""
 import importlib, pkgutil, sys

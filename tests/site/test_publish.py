@@ -77,7 +77,8 @@ def test_gpu_page_opens_with_what_it_runs(tiny_catalog: Catalog, tiny_rendered) 
     """The first section of a GPU page says how many models fit per task and names the largest."""
     page = _page(tiny_rendered, "en/gpus/a100-80gb.md")
     first = page.split("\n## ", 2)[1]
-    assert first.startswith("What it runs (80 GiB)")
+    usable = tiny_catalog.gpu("a100-80gb").usable_memory_gib  # what the card's memory leaves to models
+    assert first.startswith(f"What it runs ({round(usable, 1):g} GiB)")
     # Both 7B models fit an A100 80GB in FP16 (about 15 GiB); the larger by computed parameters is named.
     largest = max(tiny_catalog.models, key=lambda m: m.params)
     assert f"Inference FP16: 2 of 2 models fit as is; the largest is [{largest.name}]" in first
@@ -196,7 +197,12 @@ def test_fits_shortcut_agrees_with_the_estimator(tiny_catalog: Catalog) -> None:
     """The tables' "fits as asked" equals estimate(job on that GPU).fits for every task and GPU."""
     for model in tiny_catalog.models:
         for gpu in tiny_catalog.gpus:
-            for task, precision in [("inference", "fp16"), ("inference", "q4_k_m"), ("lora", None), ("qlora", None),
-                                    ("full_finetune", None)]:
+            for task, precision in [
+                ("inference", "fp16"),
+                ("inference", "q4_k_m"),
+                ("lora", None),
+                ("qlora", None),
+                ("full_finetune", None),
+            ]:
                 expected = estimate(Job(model=model, task=task, precision=precision, gpu=gpu)).fits
                 assert fits(model, gpu, task, precision) is expected, (model.id, gpu.id, task, precision)

@@ -28,8 +28,15 @@ def test_json_has_the_contract_fields(run):
     assert data["model"]["id"] == "llama-2-7b" and 6.5 < data["model"]["params_b"] < 7
     assert data["task"] == "qlora" and data["precision"] == "nf4_dq"
     assert set(data["memory"]) >= {
-        "weights_gib", "kv_cache_gib", "activations_gib", "gradients_gib", "optimizer_gib",
-        "overhead_gib", "total_gib", "per_gpu_gib", "ram_gib",
+        "weights_gib",
+        "kv_cache_gib",
+        "activations_gib",
+        "gradients_gib",
+        "optimizer_gib",
+        "overhead_gib",
+        "total_gib",
+        "per_gpu_gib",
+        "ram_gib",
     }
     assert data["gpu"] == {"id": "rtx-4060", "name": data["gpu"]["name"], "vram_gib": 8, "count": 1}
     assert data["fits"] is True

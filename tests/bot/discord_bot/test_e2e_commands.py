@@ -180,3 +180,12 @@ async def test_ask_without_language_words_follows_the_user_locale(standin: Disco
     assert english.language == "en"
     assert reply.embed["title"] != render.answer_embed(english)["title"]
     assert reply.embed["footer"]["text"].startswith("Supuestos:")
+
+
+async def test_what_a_user_typed_is_echoed_escaped(standin: DiscordStandIn, running: RunningBot) -> None:
+    """A model name with a masked link, a code fence and @everyone comes back as typed, not as markdown or a ping."""
+    typed = "[free gpu](https://evil.example) ```x``` @everyone"
+    reply = await standin.reply_to(await standin.interact("model", {"name": typed}))
+    shown = reply.embed.get("description", "") + "".join(f["value"] for f in reply.embed.get("fields", []))
+    assert "\\[free gpu](https://evil.example)" in shown  # Discord shows the brackets, links nothing
+    assert "\\`\\`\\`x\\`\\`\\`" in shown and "@\u200beveryone" in shown and "@everyone" not in shown

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import aiohttp
+
 import knowledge
 from bot.discord_bot import render
 
@@ -104,3 +106,30 @@ async def test_nobody_is_pinged_even_when_the_question_names_everyone(
     second = await answer_in(standin, thread["id"], 2)
     assert standin.bot_messages(thread["id"])[0]["allowed_mentions"] == {"parse": []}
     assert second["allowed_mentions"] == {"parse": [], "replied_user": False}
+
+
+async def test_a_mention_over_the_cooldown_is_refused_before_any_answer_is_computed(
+    standin: DiscordStandIn, start_bot: StartBot
+) -> None:
+    """1 question per minute: the second mention gets the notice, and /metrics shows one answer computed, not two."""
+    running = await start_bot(cooldown_rate=1, cooldown_per=60)
+
+    async def computed() -> float:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(running.health_url.replace("/health", "/metrics")) as response,
+        ):
+            text = await response.text()
+        line = next(
+            line for line in text.splitlines() if line.startswith('vrambot_answer_seconds_count{platform="discord"}')
+        )
+        return float(line.rsplit(" ", 1)[1])
+
+    await standin.say("can a 4060 run llama 2 7b?")
+    await standin.until(lambda: any(standin.bot_messages(c) for c in list(standin.channels)), what="the answer")
+    before = await computed()
+    second = await standin.say("¿y una 4090?")
+    notice = await answer_in(standin, standin.channel_id)
+    assert notice["message_reference"]["message_id"] == second["id"]
+    assert notice["embeds"][0]["description"] == "Vas un poco rápido. Vuelve a intentarlo en 60 s, por favor."
+    assert await computed() == before

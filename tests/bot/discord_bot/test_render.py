@@ -22,7 +22,8 @@ def make_answer(**overrides: Any) -> Answer:
         "intent": "fit",
         "verdict": "yes",
         "title": "Yes: Llama 2 7B fits on an RTX 4060",
-        "text": "Inference at fp16 needs 14.2 GiB; the RTX 4060 has 8 GiB. At q4_k_m it needs 4.6 GiB.",
+        "lines": ("Inference at fp16 needs 14.2 GiB; the RTX 4060 has 8 GiB. At q4_k_m it needs 4.6 GiB.",),
+        "text": "(the message as one text: renderers never read it)",
         "fields": (Field(name="Weights", value="12.6 GiB"), Field(name="KV cache", value="1.0 GiB")),
         "assumptions": "Assumes batch 1, 4,096 tokens of context, transformers runtime.",
         "suggestion": "Use 8-bit optimizer states.",
@@ -53,17 +54,18 @@ def test_embed_carries_breakdown_assumptions_suggestion_and_link() -> None:
     answer = make_answer()
     embed = render.answer_embed(answer)
     assert embed["title"] == answer.title
-    assert embed["description"] == answer.text
+    assert embed["description"] == answer.lines[0].replace("_", "\\_")  # Discord shows "\_" as "_"
     assert embed["url"] == answer.url
     assert [(f["name"], f["value"]) for f in embed["fields"][:2]] == [("Weights", "12.6 GiB"), ("KV cache", "1.0 GiB")]
     assert embed["fields"][2] == {"name": "Suggestion", "value": "Use 8-bit optimizer states.", "inline": False}
     assert embed["footer"]["text"] == f"Assumptions: {answer.assumptions}"
 
 
-def test_description_drops_what_the_embed_shows_elsewhere() -> None:
-    """The title line, the assumptions line and the link line of the text are not repeated."""
+def test_description_shows_the_lines_and_not_what_the_embed_shows_elsewhere() -> None:
+    """The description is the detail lines; title, assumptions and link have their own places."""
     answer = make_answer(
         title="Yes, it fits.",
+        lines=("It needs 6 GiB of 8 GiB.",),
         text="Yes, it fits.\nIt needs 6 GiB of 8 GiB.\nAssumptions: batch 1.\nMore: https://x.example/llama/",
         assumptions="batch 1.",
         url="https://x.example/llama/",
@@ -116,6 +118,7 @@ def test_oversize_answer_is_cut_to_every_discord_limit() -> None:
     """Huge text and 40 long fields still give an embed Discord accepts (6,000 total, 25 fields)."""
     answer = make_answer(
         title="T" * 400,
+        lines=("word " * 2000,),
         text="word " * 2000,
         fields=tuple(Field(name="N" * 300, value="V" * 1500) for _ in range(40)),
         assumptions="a " * 1500,

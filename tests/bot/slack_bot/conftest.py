@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.chat.lifecycle import SWITCH_INTERVAL_S
 from bot.slack_bot.app import SlackBot
 from bot.slack_bot.runtime import http_web_app
 from bot.slack_bot.settings import SlackSettings
@@ -53,7 +55,14 @@ async def slack() -> AsyncIterator[SlackStandIn]:
 
 @pytest.fixture
 def settings(slack: SlackStandIn) -> SlackSettings:
-    return SlackSettings(bot_token=BOT_TOKEN, app_token=APP_TOKEN, signing_secret=SIGNING_SECRET, api_url=slack.api_url)
+    return SlackSettings(
+        bot_token=BOT_TOKEN,
+        app_token=APP_TOKEN,
+        signing_secret=SIGNING_SECRET,
+        api_url=slack.api_url,
+        cooldown_rate=1000,
+        _env_file=None,
+    )
 
 
 @dataclass
@@ -85,12 +94,16 @@ class HttpApp:
 
 @pytest.fixture
 async def http_app(settings: SlackSettings, slack: SlackStandIn) -> AsyncIterator[HttpApp]:
-    """vrambot's Slack app (real Bolt, real knowledge) served by aiohttp on a random loopback port."""
+    """vrambot's Slack app (real Bolt, real knowledge) served by aiohttp on a random loopback port, with the
+    GIL switch interval `vrambot slack` runs with (bot/chat/lifecycle.py)."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     bot = SlackBot(settings)
-    runner = web.AppRunner(http_web_app(bot), handle_signals=False)
+    runner = web.AppRunner(http_web_app(bot), handle_signals=False, access_log=None)  # as run_http serves it
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     port = runner.addresses[0][1]
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         yield HttpApp(bot, f"http://127.0.0.1:{port}", session, slack)
     await runner.cleanup()
+    sys.setswitchinterval(interval)

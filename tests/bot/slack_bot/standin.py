@@ -88,6 +88,7 @@ class SlackStandIn:
         self.socket_acks: list[dict[str, Any]] = []
         self.socket_connections = 0
         self.down = False
+        self.response_delay = 0.0  # seconds a response_url takes to answer (answers in flight at shutdown)
         self._rate_limits: dict[str, deque[int]] = defaultdict(deque)
         self._ts = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
@@ -245,6 +246,10 @@ class SlackStandIn:
 
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if self.response_delay:
+            await asyncio.sleep(self.response_delay)
+            if request.transport is None or request.transport.is_closing():
+                return web.Response(status=499)  # the sender went away: Slack never got this answer
         errors = block_errors(body.get("blocks") or [])
         if errors:
             return web.Response(status=400, text="invalid_blocks")

@@ -95,7 +95,7 @@ class Process:
 
 @contextlib.asynccontextmanager
 async def vrambot(*args: str, env: dict[str, str]) -> AsyncIterator[Process]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "VRAMBOT_"))}
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import time
@@ -9,11 +11,13 @@ import time
 import pytest
 
 import knowledge
+from bot.chat.state import LocalState
 from bot.slack_bot.render import render
 from tests.bot.slack_bot.conftest import HttpApp
 from tests.bot.slack_bot.payloads import (
     CHANNEL,
     DM_CHANNEL,
+    SIGNING_SECRET,
     as_json,
     direct_message,
     event_callback,
@@ -283,14 +287,118 @@ async def test_a_slack_error_is_logged_with_the_event_id(
     await slack.wait_for(lambda: len(slack.posts()) == 1)
 
 
-async def test_a_malformed_event_is_logged_with_its_id_and_the_app_keeps_serving(
-    http_app: HttpApp, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
+MALFORMED = {
+    "invalid-utf8": (b"\xff\xfe{not utf-8", "application/json"),
+    "truncated-json": (b'{"type": "event_callback", "event": {', "application/json"),
+    "json-array": (b"[1, 2, 3]", "application/json"),
+    "event-not-object": (
+        json.dumps({**event_callback(mention(FIT_EN), event_id="EvBROKEN1"), "event": ["not", "an", "event"]}).encode(),
+        "application/json",
+    ),
+    "bad-payload": (b"payload=%7Bnot+json", "application/x-www-form-urlencoded"),
+    "deep-nesting": (b'{"a": ' * 200 + b"1" + b"}" * 200, "application/json"),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED), ids=list(MALFORMED))
+async def test_a_signed_but_malformed_request_gets_400_and_the_app_keeps_serving(
+    http_app: HttpApp, slack: SlackStandIn, caplog: pytest.LogCaptureFixture, case: str
 ) -> None:
-    """An event Bolt cannot even route (its `event` is a list) is logged with its event id; the next is answered."""
-    caplog.set_level(logging.INFO, logger="vrambot")
-    body = json.dumps({**event_callback(mention(FIT_EN), event_id="EvBROKEN1"), "event": ["not", "an", "event"]})
-    response = await http_app.post(body, signed_headers(body), "application/json")
-    assert response.status == 500
-    assert "unhandled error for event EvBROKEN1" in caplog.text
+    """Signed junk is refused with 400 and one short WARNING line naming why, with no traceback."""
+    caplog.set_level(logging.INFO)
+    body, content_type = MALFORMED[case]
+    async with http_app.session.post(
+        f"{http_app.url}/slack/events", data=body, headers={"Content-Type": content_type, **signed_bytes(body)}
+    ) as response:
+        assert response.status == 400
+    assert "Traceback" not in caplog.text and not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    refusals = [r.getMessage() for r in caplog.records if "refused a request" in r.getMessage()]
+    assert len(refusals) == 1 and ": 400 " in refusals[0]
     await http_app.event(mention(FIT_EN))
     await slack.wait_for(lambda: len(slack.posts()) == 1)
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "status"),
+    [
+        ({"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": "v0=00"}, b"token=x", 401),
+        ({"X-Slack-Request-Timestamp": "1e9", "X-Slack-Signature": "v0=00"}, b"token=x", 401),
+        ({}, b"x" * 1_000_000, 413),
+    ],
+    ids=["timestamp-word", "timestamp-exponent", "one-megabyte"],
+)
+async def test_unsigned_junk_is_refused_before_parsing_and_logged_briefly(
+    http_app: HttpApp, caplog: pytest.LogCaptureFixture, headers: dict[str, str], body: bytes, status: int
+) -> None:
+    """A non-numeric timestamp is 401; a 1 MB body is 413; twenty of them log at most five short lines."""
+    caplog.set_level(logging.INFO)
+    for _ in range(20):
+        async with http_app.session.post(
+            f"{http_app.url}/slack/events",
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded", **headers},
+        ) as response:
+            assert response.status == status
+    logged = [r.getMessage() for r in caplog.records if r.name.startswith(("vrambot", "slack_bolt", "aiohttp"))]
+    assert 1 <= len(logged) <= 5  # rate-limited: LOG_BURST lines per minute
+    assert sum(len(line) for line in logged) < 1000  # short lines; never the body
+    assert "xxxxxxxx" not in caplog.text
+
+
+def signed_bytes(body: bytes) -> dict[str, str]:
+    """Slack's signature over raw bytes (the helper in payloads signs text)."""
+    stamp = str(int(time.time()))
+    digest = hmac.new(SIGNING_SECRET.encode(), b"v0:" + stamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=" + digest}
+
+
+async def test_metrics_count_answers_by_intent_and_refusals(http_app: HttpApp, slack: SlackStandIn) -> None:
+    """/metrics (Prometheus text) on the health port: one more fit answer and one more bad-signature refusal."""
+
+    async def sample(name: str) -> float:
+        async with http_app.session.get(f"{http_app.url}/metrics") as response:
+            assert response.status == 200 and response.content_type == "text/plain"
+            text = await response.text()
+        return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + " "))
+
+    answered = 'vrambot_answers_total{intent="fit",platform="slack"}'
+    refused = 'vrambot_refusals_total{platform="slack",reason="signature"}'
+    before = (await sample(answered), await sample(refused))
+    await http_app.command(FIT_EN)
+    await slack.wait_for(lambda: len(slack.posted) == 1)
+    body = slash_command(FIT_EN, slack.response_url("x"))
+    response = await http_app.post(body, {**signed_headers(body), "X-Slack-Signature": "v0=" + "0" * 64}, "text/plain")
+    assert response.status == 401
+    assert (await sample(answered), await sample(refused)) == (before[0] + 1, before[1] + 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("fit model:llama-2-7b gpu:rtx-4060 task:qlora", ("Llama 2 7B", "RTX 4060", "QLoRA")),
+        ("cabe modelo:llama-2-7b gpu:rtx-4060", ("Llama 2 7B", "RTX 4060", "inferencia")),
+        ("gpu name:rtx-4090", ("RTX 4090", "24")),
+    ],
+    ids=["fit-options", "fit-spanish", "gpu"],
+)
+async def test_vram_sub_commands_come_from_the_command_table(
+    http_app: HttpApp, slack: SlackStandIn, text: str, says: tuple[str, ...]
+) -> None:
+    """`/vram fit model:… gpu:… task:qlora` is Discord's /fit with the same options, in the names' language."""
+    await http_app.command(text, response_id="sub")
+    await slack.wait_for(lambda: len(slack.posted) == 1)
+    shown = slack.posted[0].body["text"]
+    assert all(word in shown for word in says), shown
+
+
+async def test_a_user_asking_too_fast_gets_a_cooldown_notice_only_they_see(
+    http_app: HttpApp, slack: SlackStandIn
+) -> None:
+    """1 question per 60 s: the second /vram within the minute is told, privately, to wait 60 s; not answered."""
+    http_app.bot.chat.state = LocalState(cooldown_rate=1, cooldown_per=60)
+    await http_app.command(FIT_EN, response_id="first")
+    await http_app.command("¿y con una 4090?", response_id="second")
+    await slack.wait_for(lambda: len(slack.posted) == 2)
+    second = next(p for p in slack.posted if p.response_id == "second")
+    assert second.body["response_type"] == "ephemeral"
+    assert second.body["text"] == "Vas un poco rápido. Vuelve a intentarlo en 60 s, por favor."

@@ -1,74 +1,11 @@
-"""Event deduplication, per-thread memory, reading questions out of Slack text, and settings from the env."""
+"""Reading questions out of Slack text, and settings from the environment."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.memory import ConversationMemory
-from bot.slack_bot.dedupe import Deduper
 from bot.slack_bot.incoming import question_text
-from bot.slack_bot.memory import ThreadKey
 from bot.slack_bot.settings import SettingsError, SlackSettings, load_settings
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_an_event_is_claimed_once_until_it_expires() -> None:
-    """A retry within the TTL is a repeat; after the TTL the id is forgotten."""
-    clock = Clock()
-    seen = Deduper(ttl_s=60, clock=clock)
-    assert seen.claim("Ev1") and not seen.claim("Ev1")
-    clock.now += 59
-    assert not seen.claim("Ev1")
-    clock.now += 2
-    assert seen.claim("Ev1")
-
-
-def test_a_released_event_can_be_answered_by_a_retry() -> None:
-    """A handler that failed to deliver lets Slack's retry through."""
-    seen = Deduper()
-    assert seen.claim("Ev1")
-    seen.release("Ev1")
-    assert seen.claim("Ev1")
-
-
-def test_dedupe_is_bounded() -> None:
-    """The oldest ids go first when the set is full."""
-    seen = Deduper(max_keys=3)
-    for key in "abcd":
-        assert seen.claim(key)
-    assert len(seen) == 3 and seen.claim("a") and not seen.claim("d")
-
-
-def test_memory_keeps_the_last_turn_per_thread() -> None:
-    """Each thread remembers only its own last turn."""
-    memory: ConversationMemory[ThreadKey, str] = ConversationMemory()
-    one, two = ThreadKey("T", "C", "1.0"), ThreadKey("T", "C", "2.0")
-    memory.put(one, "first")
-    memory.put(one, "second")
-    memory.put(two, "other")
-    assert memory.get(one) == "second" and memory.get(two) == "other"
-    assert memory.get(ThreadKey("T", "D", "1.0")) is None
-
-
-def test_memory_forgets_idle_threads_and_the_least_recently_used() -> None:
-    """A thread idle past the TTL is forgotten; over capacity, the least recently written goes."""
-    clock = Clock()
-    memory: ConversationMemory[ThreadKey, int] = ConversationMemory(size=2, ttl=100, clock=clock)
-    a, b, c = (ThreadKey("T", "C", ts) for ts in ("1", "2", "3"))
-    memory.put(a, 1)
-    memory.put(b, 2)
-    memory.put(a, 11)
-    memory.put(c, 3)
-    assert memory.get(b) is None and memory.get(a) == 11 and memory.get(c) == 3
-    clock.now += 100
-    assert memory.get(a) is None and len(memory) == 0  # c is idle past the TTL too
 
 
 @pytest.mark.parametrize(
@@ -146,30 +83,3 @@ def test_tokens_do_not_show_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch
     settings = load_settings("http")
     assert "very-secret" not in repr(settings) and "very-secret" not in str(settings.model_dump())
     assert sorted(settings.secrets()) == ["sign-very-secret", "xoxb-very-secret"]
-
-
-def test_log_records_never_carry_a_secret() -> None:
-    """Whatever logs a token (message, arguments or exception), the handler prints [redacted] instead."""
-    import io
-    import logging
-
-    from bot.slack_bot.logs import RedactSecrets
-
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.addFilter(RedactSecrets(["xoxb-secret-1", "sign-secret-2"]))
-    logger = logging.getLogger("test.redact")
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        logger.error("token %s in args", "xoxb-secret-1")
-        try:
-            raise RuntimeError("bad secret sign-secret-2")
-        except RuntimeError:
-            logger.exception("failed with xoxb-secret-1")
-    finally:
-        logger.removeHandler(handler)
-    printed = stream.getvalue()
-    assert "xoxb-secret-1" not in printed and "sign-secret-2" not in printed
-    assert printed.startswith("token [redacted] in args\nfailed with [redacted]\n")
-    assert "RuntimeError: bad secret [redacted]" in printed

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import string
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
-from knowledge.estimator.job import TASKS
+from knowledge.answer_model import OddityKind
 from knowledge.i18n import messages
 
 KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
@@ -16,7 +17,6 @@ ANSWERING = sorted((KNOWLEDGE / "answering").glob("*.py"))
 LITERAL_KEY = re.compile(r"""\bt\(\s*(?:lang|sit\.lang|query\.language|[a-z_.]+),\s*"([a-z_.0-9]+)\"""")
 # Keys built at run time, spelled out: every value the code can put in them.
 BUILT = [
-    *(f"label.task.{task}" for task in TASKS),
     *(f"suggest.{kind}" for kind in ("precision", "checkpointing", "optimizer", "lora", "qlora", "context")),
     "suggest.context_training",
     *(f"help.example.{n}" for n in range(1, 7)),
@@ -25,6 +25,8 @@ BUILT = [
     *(f"error.unknown_{kind}" for kind in ("model", "gpu")),
     "invalid.context_max",
     "invalid.context_range",
+    "invalid.context_beyond",
+    *(f"odd.{kind}" for kind in get_args(OddityKind)),
 ]
 
 

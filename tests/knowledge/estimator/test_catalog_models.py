@@ -13,6 +13,7 @@ import yaml
 from knowledge.errors import CatalogError
 from knowledge.estimator import catalog as catalog_module
 from knowledge.estimator.catalog import Catalog, Model, normalize
+from knowledge.estimator.data_files import PACKAGE_DATA
 
 MODELS: tuple[Model, ...] = catalog_module._load("models.yaml", Model, "models")
 BY_ID = {model.id: model for model in MODELS}
@@ -281,14 +282,14 @@ def _write_models(directory: Path, entries: Any) -> None:
 
 
 def _good_entry() -> dict[str, Any]:
-    raw = yaml.safe_load((catalog_module.DATA_DIR / "models.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((PACKAGE_DATA / "models.yaml").read_text(encoding="utf-8"))
     entry: dict[str, Any] = copy.deepcopy(next(item for item in raw["models"] if item["id"] == "llama-2-7b"))
     entry["id"] = "bad-model"
     return entry
 
 
 def _load_from(directory: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Model, ...]:
-    monkeypatch.setattr(catalog_module, "DATA_DIR", directory)
+    monkeypatch.setenv("VRAMBOT_DATA_DIR", str(directory))
     return catalog_module._load("models.yaml", Model, "models")
 
 

@@ -50,8 +50,11 @@ def test_the_seed_figure_holds_under_the_stated_assumption(row):
 
 @pytest.mark.parametrize(
     ("row_id", "task", "over_gib"),
-    [("seed-train-6b-13b", "full_finetune", 100), ("seed-train-30b-plus", "full_finetune", 500),
-     ("seed-train-gpt3-175b", "full_finetune", 2.5 * 1024)],
+    [
+        ("seed-train-6b-13b", "full_finetune", 100),
+        ("seed-train-30b-plus", "full_finetune", 500),
+        ("seed-train-gpt3-175b", "full_finetune", 2.5 * 1024),
+    ],
     ids=["7b-full", "30b-full", "175b-full"],
 )
 def test_the_notes_figures_are_what_the_estimator_says(row_id, task, over_gib):

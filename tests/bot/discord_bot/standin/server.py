@@ -73,6 +73,7 @@ class DiscordStandIn:
         self.synced: dict[str | None, list[Json]] = {}
         self.requests: list[Request] = []
         self._faults: list[Fault] = []
+        self.callback_delay = 0.0
         self.gateway = Gateway(self)
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -302,7 +303,11 @@ class DiscordStandIn:
             record.rejected.append((response.status, body))
         return response
 
-    async def _callback(self, _r: web.Request, q: Request, m: re.Match[str]) -> web.Response:
+    async def _callback(self, request: web.Request, q: Request, m: re.Match[str]) -> web.Response:
+        if self.callback_delay:  # a slow Discord: replies in flight when the bot is asked to stop
+            await asyncio.sleep(self.callback_delay)
+            if request.transport is None or request.transport.is_closing():
+                return error(499, 0, "client went away")
         record = self.interactions.get(m["id"])
         if record is None or record.token != m["token"]:
             return error(404, 10062, "Unknown interaction")

@@ -1,0 +1,287 @@
+"""A GGUF file's header (metadata and tensor list) → a :class:`Model` whose weights are the file's tensors.
+
+Pure: the front end (``bot.sources.gguf_file``) reads the header with the ``gguf`` package and hands over the
+metadata, and for each tensor its name, type, shape and its type's block layout (weights per block, bytes per
+block, from ``gguf.GGML_QUANT_SIZES``). The weights are then exact: the sum over tensors of
+``elements / block_size x block_bytes``, as llama.cpp lays them out. The architecture (for the KV cache and
+llama.cpp's compute buffer) comes from the ``{arch}.*`` keys, and the tensors' presence decides biases, gates,
+norms and tied embeddings; its parameter count must agree with the tensors' elements within 1 %, or the file
+is refused, since a layout this module does not understand would give a wrong KV cache.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from knowledge.errors import InvalidQuery, ModelSourceError
+from knowledge.estimator.architecture import MLA, Architecture, AttentionType, MoE
+from knowledge.estimator.catalog import Model, Provenance
+from knowledge.estimator.from_config import NOT_YET, repo_slug
+from knowledge.estimator.precision import bits, precisions, resolve
+
+PARAMS_TOLERANCE = 0.01  # the architecture's count against the tensors' elements
+# llama.cpp architecture names the schema cannot express yet (see from_config.NOT_YET).
+_NOT_YET = {"llama4": "llama4", "qwen3next": "qwen3_next", "gemma3n": "gemma3n", "gpt-oss": "gpt_oss"}
+_FAMILY = {
+    "llama": "Llama",
+    "qwen2": "Qwen2",
+    "qwen2moe": "Qwen2-MoE",
+    "qwen3": "Qwen3",
+    "qwen3moe": "Qwen3-MoE",
+    "gemma": "Gemma",
+    "gemma2": "Gemma 2",
+    "gemma3": "Gemma 3",
+    "phi3": "Phi-3",
+    "deepseek2": "DeepSeek V2/V3",
+}
+_LAYER_NORMS = re.compile(r"^blk\.0\.(attn_norm|ffn_norm|post_attention_norm|post_ffw_norm)\.weight$")
+
+
+@dataclass(frozen=True)
+class GgufArray:
+    """A metadata array whose items were skipped (the tokenizer's tokens): its item type and length."""
+
+    item_type: str
+    length: int
+
+
+@dataclass(frozen=True)
+class GgufTensor:
+    """One tensor as the header lists it. ``shape`` is in ggml order: the row length first."""
+
+    name: str
+    type_name: str  # "Q4_K", "F32", ...
+    shape: tuple[int, ...]
+    block_size: int  # weights per block of the type
+    block_bytes: int  # bytes per block
+
+    @property
+    def elements(self) -> int:
+        count = 1
+        for size in self.shape:
+            count *= size
+        return count
+
+    @property
+    def bytes(self) -> int:
+        return self.elements // self.block_size * self.block_bytes
+
+
+@dataclass(frozen=True)
+class GgufHeader:
+    """What a GGUF file says before its tensor data."""
+
+    metadata: Mapping[str, Any]
+    tensors: tuple[GgufTensor, ...]
+    file_type: str | None = None  # general.file_type by name ("MOSTLY_Q4_K_M"), when the header gives it
+
+
+def _fail(file: str, reason: str, key: str = "error.gguf_unsupported") -> ModelSourceError:
+    return ModelSourceError(
+        f"{file}: {reason}, so vrambot cannot estimate it. Use a GGUF file of a Llama, Mistral, Qwen, Gemma, "
+        "Phi-3 or DeepSeek model, or name the model instead.",
+        key=key,
+        file=file,
+        reason=reason,
+    )
+
+
+class _Keys:
+    def __init__(self, header: GgufHeader, arch: str, file: str) -> None:
+        self.metadata = header.metadata
+        self.arch = arch
+        self.file = file
+
+    def get(self, key: str) -> Any:
+        return self.metadata.get(f"{self.arch}.{key}")
+
+    def int(self, key: str, default: int | None = None) -> int:
+        value = self.get(key)
+        if isinstance(value, list) and value and all(v == value[0] for v in value):
+            value = value[0]  # a per-layer list with one value throughout
+        if value is None:
+            value = default
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise _fail(self.file, f"its header has no positive integer {self.arch}.{key}")
+        return value
+
+
+def _vocab(header: GgufHeader, names: dict[str, GgufTensor], keys: _Keys) -> int:
+    tokens = header.metadata.get("tokenizer.ggml.tokens")
+    if isinstance(tokens, GgufArray):
+        return tokens.length
+    if isinstance(tokens, list) and tokens:
+        return len(tokens)
+    embedding = names.get("token_embd.weight")
+    if embedding is not None and len(embedding.shape) == 2:
+        return embedding.shape[1]
+    return keys.int("vocab_size")
+
+
+def _sliding(arch: str, keys: _Keys, layers: int) -> tuple[int | None, int]:
+    window = keys.get("attention.sliding_window")
+    if not isinstance(window, int) or isinstance(window, bool) or window <= 0:
+        return None, 0
+    if arch == "gemma2":
+        return window, (layers + 1) // 2  # even layers slide
+    if arch == "gemma3":
+        return window, sum((index + 1) % 6 != 0 for index in range(layers))  # llama.cpp: five local to one global
+    return None, 0  # llama.cpp keeps the whole context for the other architectures
+
+
+def _moe(keys: _Keys, layers: int) -> MoE | None:
+    experts = keys.get("expert_count")
+    if not experts:
+        return None
+    width = keys.get("expert_feed_forward_length") or keys.int("feed_forward_length")
+    shared = keys.get("expert_shared_count") or 0
+    shared_width = keys.get("expert_shared_feed_forward_length")
+    if shared_width:  # Qwen2-MoE: one wide shared expert, counted as that many routed-width experts
+        if shared_width % width:
+            raise _fail(keys.file, "a shared expert whose width is not a multiple of the routed experts'")
+        shared = shared_width // width
+    return MoE(
+        experts=experts,
+        top_k=keys.int("expert_used_count"),
+        expert_intermediate_size=width,
+        shared_experts=shared,
+        dense_layers=min(layers, keys.get("leading_dense_block_count") or 0),
+    )
+
+
+def _gated(names: Mapping[str, GgufTensor], intermediate: int) -> bool:
+    """A gate projection, separate or fused into ffn_up (Phi-3: up is twice the MLP width)."""
+    gates = ("blk.0.ffn_gate.", "blk.0.ffn_gate_exps.", "blk.0.ffn_gate_shexp.")  # old Mixtral files: ffn_gate.0
+    if any(name.startswith(gates) for name in names):
+        return True
+    up = names.get("blk.0.ffn_up.weight")
+    return up is not None and len(up.shape) == 2 and up.shape[1] == 2 * intermediate
+
+
+def architecture_from_gguf(header: GgufHeader, file: str) -> Architecture:
+    """The Architecture a GGUF header describes; ModelSourceError (one line, with the reason) otherwise."""
+    arch = str(header.metadata.get("general.architecture") or "")
+    if arch in _NOT_YET:
+        raise _fail(file, f"its layers have {NOT_YET[_NOT_YET[arch]]} ({arch})")
+    if not arch:
+        raise _fail(file, "its header names no general.architecture")
+    keys = _Keys(header, arch, file)
+    names = {tensor.name: tensor for tensor in header.tensors}
+    layers = keys.int("block_count")
+    hidden = keys.int("embedding_length")
+    heads = keys.int("attention.head_count")
+    kv_heads = keys.int("attention.head_count_kv", heads)
+    mla: MLA | None = None
+    kv_lora_rank = keys.get("attention.kv_lora_rank")
+    if kv_lora_rank:
+        rope = keys.int("rope.dimension_count")
+        key_length = keys.int("attention.key_length")
+        q_lora_rank = keys.get("attention.q_lora_rank")
+        mla = MLA(
+            q_lora_rank=q_lora_rank or None,
+            kv_lora_rank=kv_lora_rank,
+            qk_nope_head_dim=key_length - rope,
+            qk_rope_head_dim=rope,
+            v_head_dim=keys.int("attention.value_length"),
+        )
+        kv_heads, head_dim = heads, key_length
+    else:
+        head_dim = keys.int("attention.key_length", hidden // heads if hidden % heads == 0 else None)
+    attention: AttentionType = (
+        "mla" if mla else "mha" if kv_heads == heads else "mqa" if kv_heads == 1 else "gqa"
+    )
+    window, sliding_layers = _sliding(arch, keys, layers)
+    moe = _moe(keys, layers)
+    intermediate = keys.get("feed_forward_length")
+    if isinstance(intermediate, list):
+        intermediate = max(intermediate)
+    has = names.__contains__
+    try:
+        return Architecture(
+            layers=layers,
+            hidden_size=hidden,
+            intermediate_size=intermediate or (moe.expert_intermediate_size if moe else 0),
+            attention_heads=heads,
+            kv_heads=kv_heads,
+            head_dim=head_dim,
+            vocab_size=_vocab(header, names, keys),
+            max_context_tokens=keys.int("context_length"),
+            tied_embeddings=not has("output.weight"),
+            gated_mlp=_gated(names, intermediate or 0),
+            attention=attention,
+            norm="layernorm" if has("blk.0.attn_norm.bias") else "rmsnorm",
+            norms_per_layer=max(1, sum(bool(_LAYER_NORMS.match(name)) for name in names)),
+            qkv_bias=has("blk.0.attn_q.bias") or has("blk.0.attn_qkv.bias"),
+            attn_out_bias=has("blk.0.attn_output.bias"),
+            mlp_bias=has("blk.0.ffn_down.bias"),
+            lm_head_bias=has("output.bias"),
+            sliding_window_tokens=window,
+            sliding_window_layers=sliding_layers,
+            qk_norm=has("blk.0.attn_q_norm.weight"),
+            moe=moe,
+            mla=mla,
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "its fields"
+        raise _fail(file, f"its header does not add up ({where}: {first['msg']})") from error
+
+
+def _precision_of(header: GgufHeader, weights_bytes: int, elements: int) -> tuple[str, str]:
+    """The precision id the file's type is, and the type as the header names it ("Q4_K_M").
+
+    A type the precision table lacks (a new llama.cpp mix) takes the GGUF precision whose bits per weight are
+    closest to the file's own average; the header's name is what answers show.
+    """
+    name = header.file_type or ""
+    shown = re.sub(r"^(MOSTLY_|ALL_)", "", name) or "GGUF"
+    alias = {"F32": "fp32", "F16": "fp16", "BF16": "bf16"}.get(shown, shown.lower())
+    try:
+        return resolve(alias).id, shown
+    except InvalidQuery:
+        average = 8 * weights_bytes / elements
+        gguf = [p for p in precisions() if p.kind == "gguf"]
+        closest = min(gguf, key=lambda p: abs(bits(p.linear) - average))
+        return closest.id, shown if name else closest.name
+
+
+def gguf_model(header: GgufHeader, file: str) -> Model:
+    """The Model a GGUF file holds, with its exact weights and type recorded as its provenance."""
+    if not header.tensors:
+        raise _fail(file, "its header lists no tensors")
+    arch = architecture_from_gguf(header, file)
+    elements = sum(tensor.elements for tensor in header.tensors)
+    weights = sum(tensor.bytes for tensor in header.tensors)
+    computed = arch.total_params()
+    if abs(computed - elements) > PARAMS_TOLERANCE * elements:
+        raise _fail(
+            file,
+            f"its tensors hold {elements:,} weights but its {header.metadata.get('general.architecture')} "
+            f"layout accounts for {computed:,}",
+        )
+    precision, file_type = _precision_of(header, weights, elements)
+    stem = re.sub(r"\.gguf$", "", file.rsplit("/", 1)[-1], flags=re.IGNORECASE)
+    name = header.metadata.get("general.name")
+    family = _FAMILY.get(str(header.metadata.get("general.architecture")), "GGUF")
+    return Model(
+        id=f"gguf-{repo_slug(stem)}",
+        name=name if isinstance(name, str) and name.strip() else stem,
+        family=family,
+        params_official=elements,
+        architecture=arch,
+        source=file,
+        provenance=Provenance(
+            kind="gguf",
+            reference=file.rsplit("/", 1)[-1],
+            params_counted=elements,
+            weights_bytes=weights,
+            precision=precision,
+            file_type=file_type,
+            tensors=len(header.tensors),
+        ),
+    )

@@ -124,7 +124,8 @@ def test_the_calculator_gives_the_estimators_verdict_and_change(page, catalog: C
     verdict = calc.locator(".vb-calc-verdict")
     assert verdict.get_attribute("data-verdict") == "changes"
     shown = f"{fit.estimate.per_gpu_gib:.1f}".replace(".", ",")
-    assert calc.locator(".vb-calc-figure").inner_text().startswith(f"{shown} GiB de 8 GiB")
+    usable = f"{round(gpu.usable_memory_gib, 1):g}".replace(".", ",")  # the card's memory less what it reserves
+    assert calc.locator(".vb-calc-figure").inner_text().startswith(f"{shown} GiB de {usable} GiB")
     change = calc.locator(".vb-calc-change").inner_text()
     assert change.startswith(f"Cambio más barato: {fit.change.job.precision.upper()},"), change
     assert "--precision fp16 --context 4096 --batch 1" in calc.locator("pre code").inner_text()

@@ -115,7 +115,8 @@ def build_site(out: Path, catalog: Catalog | None = None, tree: Path | None = No
     started = time.perf_counter()
     running = {
         lang: subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-f",
+            # Never --quiet: it silences the warnings that --strict turns into a failure.
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f",
              str(_config(tree, lang, target))],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )

@@ -112,7 +112,7 @@ def _verdicts(catalog: Catalog, model: Model, lang: Language, here: Here) -> str
             text = how(found, lang)
             cells.append(Cell(escape(text), css=f"vb-verdict {CSS[found.kind]}"))
         rows.append(cells)
-    return tables.table(columns, rows, css="vb-answers", searchable=False)
+    return tables.table(columns, rows, css="vb-answers", inline=True)  # its rows are anchors other pages link to
 
 
 GIB_KEYS = {

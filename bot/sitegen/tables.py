@@ -66,11 +66,13 @@ def table(
     searchable: bool = False,
     caption: str = "",
     cards: bool = False,
+    inline: bool = False,
 ) -> str:
     """One HTML table in a sticky-header scroll box, as a single raw-HTML block (no blank line inside).
 
     ``cards`` labels each cell with its column (``data-label``) so that on a phone the stylesheet shows each
-    row as a card, verdict first.
+    row as a card, verdict first. A table that is not searchable waits outside the Markdown (:mod:`slots`)
+    unless ``inline``: one whose row anchors other pages link to stays in, so that MkDocs checks those links.
     """
     classes = " ".join(["vb-table", *([css] if css else []), *(["vb-cards"] if cards else [])])
     exclude = "" if searchable else " data-search-exclude"
@@ -94,4 +96,4 @@ def table(
     out.append("</table>")
     out.append("</div>")
     html = "\n".join(out) + "\n"
-    return html if searchable else slots.put(html)
+    return html if searchable or inline else slots.put(html)

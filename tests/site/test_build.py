@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.sitegen.build import build_site
 from bot.sitegen.publish import ROOT
 from knowledge.estimator.catalog import Catalog
@@ -114,3 +116,19 @@ def test_the_same_sources_build_the_same_bytes(tmp_path: Path, tiny_catalog: Cat
     assert Path("sitemap.xml.gz") in files and Path("en/search/search_index.json") in files
     different = [str(p) for p in files if (first / p).read_bytes() != (second / p).read_bytes()]
     assert different == []
+
+
+def test_a_broken_link_fails_the_build(tmp_path: Path, tiny_catalog: Catalog, monkeypatch) -> None:
+    """Strict means strict: a link to a page that does not exist stops the build, naming the link."""
+    import bot.sitegen.build as build
+
+    real_render = build.render
+
+    def with_a_broken_link(catalog):
+        files = real_render(catalog)
+        files[Path("es/index.md")] += "\n[nowhere](no-such-page.md)\n"
+        return files
+
+    monkeypatch.setattr(build, "render", with_a_broken_link)
+    with pytest.raises(build.BuildError, match=r"no-such-page\.md"):
+        build_site(tmp_path / "site", tiny_catalog)

@@ -31,8 +31,10 @@ def scaled(catalog: Catalog, factor: int) -> Catalog:
     models = list(catalog.models)
     gpus = list(catalog.gpus)
     for copy in range(2, factor + 1):
-        models += [m.model_copy(update={"id": f"{m.id}-x{copy}", "name": f"{m.name} ×{copy}"}) for m in catalog.models]
-        gpus += [g.model_copy(update={"id": f"{g.id}-x{copy}", "name": f"{g.name} ×{copy}"}) for g in catalog.gpus]
+        models += [m.model_copy(update={"id": f"{m.id}-x{copy}", "name": f"{m.name} ×{copy}", "aliases": ()})
+                   for m in catalog.models]
+        gpus += [g.model_copy(update={"id": f"{g.id}-x{copy}", "name": f"{g.name} ×{copy}", "aliases": ()})
+                 for g in catalog.gpus]
     return Catalog(models, gpus, catalog.seed)
 
 

@@ -81,6 +81,8 @@ def test_404_speaks_both_languages(built_site: Path) -> None:
     """The page a static host shows for any missing path says so in Spanish and English."""
     html = (built_site / "404.html").read_text(encoding="utf-8")
     assert "Esta página no existe." in html and "This page does not exist." in html
+    # Served at any missing path, so its language menu links from the site's root, not from the page.
+    assert 'href="/vrambot/en/" hreflang="en"' in html
 
 
 def test_pages_carry_social_preview_metadata(built_site: Path) -> None:

@@ -254,27 +254,37 @@ def _runs(catalog: Catalog, gpu: Gpu, lang: Language, here: Here) -> list[str]:
     return lines
 
 
+def _mark(ok: bool) -> Cell:
+    return Cell(SYMBOL["yes" if ok else "no"], css=CSS["yes" if ok else "no"], sort=int(ok))
+
+
 def _gpu_table(catalog: Catalog, gpu: Gpu, lang: Language, here: Here) -> str:
+    """Every model on this GPU. The common machines' pages give the Q4_K_M decode speed (an estimate per
+    model on that GPU); every other GPU's page says whether Q4_K_M fits, which keeps a large catalog's build
+    in bounds (the speed is one question to the bot away)."""
+    with_speed = gpu.id in {g.id for g in reference_gpus(catalog)}
     columns = [
         Column(labels(lang, "col.model")),
         Column(labels(lang, "col.params"), numeric=True),
         *(Column(precision_name(p, lang)) for p in ("fp16", "int8")),
-        Column(labels(lang, "col.q4_speed"), numeric=True),
+        Column(labels(lang, "col.q4_speed"), numeric=True) if with_speed else Column(precision_name("q4_k_m", lang)),
         *(Column(task_name(t, lang)) for t in TRAINING_TASKS_SHOWN),
     ]
     rows = []
     for model in by_size(catalog):
-        speed = tokens_per_s(model, gpu, "q4_k_m")
-        symbols = [fits(model, gpu, "inference", p) for p in ("fp16", "int8")]
-        symbols += [fits(model, gpu, t) for t in TRAINING_TASKS_SHOWN]
-        marks = [Cell(SYMBOL["yes" if ok else "no"], css=CSS["yes" if ok else "no"], sort=int(ok)) for ok in symbols]
+        marks = [_mark(fits(model, gpu, "inference", p)) for p in ("fp16", "int8")]
+        if with_speed:
+            speed = tokens_per_s(model, gpu, "q4_k_m")
+            q4 = Cell(num(speed, lang, 0), sort=speed) if speed else Cell("✘", css="vb-no", sort=-1)
+        else:
+            q4 = _mark(fits(model, gpu, "inference", "q4_k_m"))
         rows.append(
             [
                 tables.link(model.name, here.href("models", model.id), id=model.id),
                 params_cell(model, lang),
-                *marks[:2],
-                Cell(num(speed, lang, 0), sort=speed) if speed else Cell("✘", css="vb-no", sort=-1),
-                *marks[2:],
+                *marks,
+                q4,
+                *(_mark(fits(model, gpu, t)) for t in TRAINING_TASKS_SHOWN),
             ]
         )
     return tables.table(columns, rows, css="vb-gpu-models")

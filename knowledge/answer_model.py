@@ -87,8 +87,8 @@ class Settings(BaseModel):
     runtime: RuntimeName | None = None
     optimizer: Optimizer | None = None
     kv_precision: str | None = None  # "q8_0 KV cache", "caché KV en 8 bits": the KV cache's type, not the weights'
-    lora_targets: tuple[str, ...] | None = None  # "LoRA on q,v": PEFT module names ("q_proj", "v_proj")
     lora_rank: int | None = None
+    lora_targets: tuple[str, ...] | None = None  # "LoRA on q,v": projections among q, k, v, o, gate, up, down
     checkpointing: bool | None = None
     training_tokens: int | None = None
     ram_gib: float | None = None  # the machine's system RAM: "with 64GB of RAM"
@@ -216,6 +216,7 @@ class Answer(_Model):
     precision: str | None = None
     context_tokens: int | None = None
     verdict: Verdict | None = None
+    headroom_gib: float | None = None  # memory left free on each GPU (negative: missing), within the runtime's limit
     memory: MemoryView | None = None
     suggestion: str | None = None  # the cheapest change that makes it fit, as a sentence
     tokens_per_s: float | None = None

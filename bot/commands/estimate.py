@@ -12,7 +12,9 @@ from bot.sources.resolve import model_argument
 from knowledge.errors import KnowledgeError
 from knowledge.estimator.catalog import load_catalog
 from knowledge.estimator.estimate import estimate as run_estimate
+from knowledge.estimator.estimate import lora_targets as parse_lora_targets
 from knowledge.estimator.job import OPTIMIZERS, RUNTIMES, TASKS, Estimate, Job, to_gib
+from knowledge.estimator.runtimes import runtime_id
 
 EXIT_USAGE = 2
 
@@ -40,9 +42,10 @@ def build_job(
     runtime: str | None = None,
     optimizer: str = "adamw",
     lora_rank: int = 16,
+    lora_targets: str | None = None,
     checkpointing: bool | None = None,
     flash_attention: bool = True,
-    chunked_loss: bool = True,
+    chunked_loss: bool | None = None,
     kv_precision: str | None = None,
     zero: int | None = None,
     training_tokens: int | None = None,
@@ -55,9 +58,10 @@ def build_job(
         "precision": precision,
         "context_tokens": context,
         "batch": batch,
-        "runtime": runtime,
+        "runtime": runtime_id(runtime) if runtime else None,
         "optimizer": optimizer,
         "lora_rank": lora_rank,
+        "lora_targets": parse_lora_targets(lora_targets) if lora_targets else None,
         "checkpointing": checkpointing,
         "flash_attention": flash_attention,
         "chunked_loss": chunked_loss,
@@ -91,6 +95,12 @@ def to_json(result: Estimate) -> dict[str, Any]:
         "gpu": None if gpu is None else {"id": gpu.id, "name": gpu.name, "vram_gib": gpu.memory_gib, "count": job.gpus},
         "gpus": job.gpus,
         "fits": result.fits,
+        "tight": result.tight,
+        "host_weights_gib": to_gib(result.host_weights_bytes),  # weights the runtime keeps in system RAM
+        "headroom_gib": result.headroom_gib,
+        "margin_gib": None if result.margin_bytes is None else to_gib(result.margin_bytes),
+        "cannot_run": result.unsupported,
+        "lora_targets": list(job.lora_targets) if job.lora_targets else None,
         "reserved_per_gpu_gib": None
         if result.reserved_per_gpu_bytes is None
         else to_gib(result.reserved_per_gpu_bytes),
@@ -132,6 +142,10 @@ def _print(result: Estimate) -> None:
     console.print(table)
     if job.gpu is not None:
         verdict = "fits" if result.fits else "does NOT fit"
+        if result.unsupported:
+            verdict = "cannot run there (see the assumptions)"
+        elif result.tight:
+            verdict = f"only just fits ({result.headroom_gib:g} GiB left, below the runtime's margin)"
         console.print(f"{job.gpu.name} ({job.gpu.usable_memory_gib:g} GiB usable): {verdict}")
     if result.tokens_per_s is not None:
         console.print(f"decode ≈ {result.tokens_per_s:g} tokens/s, prefill ≈ {result.prefill_tokens_per_s:g} tokens/s")
@@ -148,15 +162,21 @@ def _print(result: Estimate) -> None:
 @click.option("--batch", type=int, default=1, show_default=True, help="Sequences at once (training: micro-batch).")
 @click.option("--gpu", help="A GPU from `vrambot gpus`.")
 @click.option("--gpus", type=int, default=1, show_default=True, help="Split the job over this many GPUs.")
-@click.option("--runtime", type=click.Choice(RUNTIMES), help="Default: llama.cpp for GGUF types, else transformers.")
+@click.option(
+    "--runtime",
+    type=click.Choice([*RUNTIMES, "ollama"], case_sensitive=False),
+    help="transformers (PEFT/TRL when training), llama.cpp (alias ollama), vllm, sglang, mlx, unsloth, torchtune, "
+    "litgpt, axolotl. Default: llama.cpp for GGUF types, mlx for MLX types, else transformers.",
+)
 @click.option("--optimizer", type=click.Choice(OPTIMIZERS), default="adamw", show_default=True)
 @click.option("--lora-rank", type=int, default=16, show_default=True)
+@click.option("--lora-targets", help="LoRA targets: all, attention, or a list such as q,v (default: the runtime's).")
 @click.option(
     "--checkpointing/--no-checkpointing", default=None, help="Activation checkpointing (default: on for LoRA/QLoRA)."
 )
 @click.option("--flash-attention/--no-flash-attention", default=True, show_default=True)
 @click.option(
-    "--chunked-loss/--no-chunked-loss", default=True, show_default=True, help="Training: chunked cross-entropy."
+    "--chunked-loss/--no-chunked-loss", default=None, help="Training: chunked cross-entropy (default: the runtime's)."
 )
 @click.option("--kv-precision", help="fp16, bf16, fp8, q8_0, q4_0 (default: 16-bit).")
 @click.option("--zero", type=click.IntRange(0, 3), help="ZeRO stage when training on several GPUs (default 3).")
@@ -173,9 +193,10 @@ def estimate(
     runtime: str | None,
     optimizer: str,
     lora_rank: int,
+    lora_targets: str | None,
     checkpointing: bool | None,
     flash_attention: bool,
-    chunked_loss: bool,
+    chunked_loss: bool | None,
     kv_precision: str | None,
     zero: int | None,
     training_tokens: int | None,
@@ -199,6 +220,7 @@ def estimate(
             runtime=runtime,
             optimizer=optimizer,
             lora_rank=lora_rank,
+            lora_targets=lora_targets,
             checkpointing=checkpointing,
             flash_attention=flash_attention,
             chunked_loss=chunked_loss,

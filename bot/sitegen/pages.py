@@ -37,7 +37,7 @@ from bot.sitegen.layout import (
 )
 from bot.sitegen.seed_review import Review, review
 from bot.sitegen.tables import Cell, Column
-from knowledge.estimator import calibration, estimate
+from knowledge.estimator import calibration, estimate, runtimes
 from knowledge.estimator.catalog import Catalog, Gpu, Model
 from knowledge.estimator.job import Task
 from knowledge.i18n import Language
@@ -316,10 +316,14 @@ def how(found: Verdict, lang: Language) -> str:
             "precision": precision_name(job.precision or "fp16", lang),
             "tokens": job.context_tokens,
             "gib": num(change.estimate.per_gpu_gib, lang),
+            "runtime": runtimes.profile(job.runtime).name if job.runtime else "",
+            "kv": job.kv_precision or "",
         }
         parts.append(labels(lang, f"change.{change.kind}", **fields))
     if fit is not None and fit.gpus_needed:
         parts.append(labels(lang, "how.gpus", count=fit.gpus_needed))
+    if not parts and fit is not None and fit.tight:
+        return labels(lang, "how.tight", gib=num(fit.estimate.per_gpu_gib, lang))
     if not parts:
         return labels(lang, "how.no")
     key = "how.with_changes" if found.kind == "with_changes" else "how.no_detail"
@@ -415,9 +419,61 @@ def calibration_chart(lang: Language, *, standalone: bool) -> str:
     )
 
 
+def _by_runtime(lang: Language) -> list[dict[str, str]]:
+    """Calibration per runtime: rows, rows inside their band, median error (out-of-memory rows count as inside
+    when vrambot does not say "yes", and carry no error)."""
+    rows = []
+    for runtime in runtimes.RUNTIME_IDS:
+        mine = [c for c in calibration.comparisons() if c.runtime == runtime]
+        if not mine:
+            continue
+        errors = [abs(c.error) for c in mine if c.measurement.metric != "oom"]
+        rows.append(
+            {
+                "runtime": runtimes.profile(runtime).name,
+                "count": str(len(mine)),
+                "within": str(sum(c.within for c in mine)),
+                "median_error": num(statistics.median(errors) * 100, lang, 1) if errors else "–",
+            }
+        )
+    return rows
+
+
+def _profiles(lang: Language) -> list[dict[str, str]]:
+    """Each runtime's profile in one table row: what it runs, its margin, its memory rules and sources."""
+    rows = []
+    for p in runtimes.profiles():
+        margin = max(p.headroom.margin_gib, 0.0)
+        rules = []
+        if p.inference is not None:
+            rules.append(p.inference.activations.replace("_", " "))
+            if p.inference.preallocate != "none":
+                rules.append(p.inference.preallocate.replace("_", " "))
+        if p.training is not None:
+            rules.append(f"loss {num(p.training.loss_kept_bytes + p.training.loss_peak_bytes, lang, 1)} B/logit")
+            if p.training.checkpoint_offload:
+                rules.append("checkpoints in RAM")
+            if p.training.kbit_fp32_upcast:
+                rules.append("k-bit fp32 upcast")
+        share = f" / {num(p.headroom.margin_share * 100, lang, 0)}%" if p.headroom.margin_share else ""
+        rows.append(
+            {
+                "runtime": p.name,
+                "tasks": ", ".join(p.tasks),
+                "precisions": ", ".join(p.precision_kinds),
+                "backends": ", ".join(p.backends),
+                "margin": f"{num(margin, lang, 1)} GiB{share}",
+                "rules": "; ".join(rules),
+                "sources": "; ".join(p.sources),
+            }
+        )
+    return rows
+
+
 def method_context(lang: Language, here: Here) -> dict[str, Any]:
     comparisons = calibration.comparisons()
-    median = statistics.median(abs(c.error) for c in comparisons) if comparisons else 0.0
+    errors = [abs(c.error) for c in comparisons if c.measurement.metric != "oom"]
+    median = statistics.median(errors) if errors else 0.0
     within = sum(c.within for c in comparisons)
     columns = [
         Column(labels(lang, key), numeric=key in ("col.measured", "col.estimate", "col.error", "col.tolerance"))
@@ -432,6 +488,8 @@ def method_context(lang: Language, here: Here) -> dict[str, Any]:
         "mfu": round(estimate.TRAINING_MFU * 100),
         "process_ram": num(estimate.PROCESS_RAM_BYTES / 2**30, lang),
         "calibration": tables.table(columns, _calibration_rows(lang), css="vb-calibration"),
+        "by_runtime": _by_runtime(lang),
+        "profiles": _profiles(lang),
         "within": within,
         "count": len(comparisons),
         "median_error": num(median * 100, lang, 1),

@@ -132,6 +132,8 @@ def _fit_line(lang: Language, model: Model, gpu: Gpu, job: Job) -> str:
     except InvalidQuery:
         return ""
     key = {"yes": "compare.fits", "with_changes": "compare.fits_changed", "no": "compare.fits_not"}[verdict.verdict]
+    if verdict.tight and verdict.change is None:
+        key = "compare.fits_tight"  # it fits, without the runtime's margin, and nothing gives room
     change = verdict.change.estimate if verdict.change is not None else verdict.estimate
     return t(
         lang,

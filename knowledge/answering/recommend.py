@@ -23,8 +23,9 @@ from knowledge.errors import InvalidQuery
 from knowledge.estimator import layout as lay
 from knowledge.estimator.catalog import Catalog, Gpu, Model
 from knowledge.estimator.estimate import estimate
-from knowledge.estimator.job import Estimate, Job, Task
+from knowledge.estimator.job import TRAINING_TASKS, Estimate, Job, Task
 from knowledge.estimator.precision import resolve, weight_bytes
+from knowledge.estimator.runtimes import trains_well
 from knowledge.estimator.verdicts import MAX_GPUS, gpus_needed, with_savers
 from knowledge.i18n import Language, gib, t
 
@@ -33,11 +34,13 @@ INFERENCE_PRECISIONS = ("fp16", "int8", "q4_k_m")  # one line each in "the large
 
 
 def cheapest_gpus(job: Job, catalog: Catalog, limit: int = 3) -> list[tuple[Gpu, Estimate]]:
-    """The cheapest single catalog GPUs (by launch price) that hold ``job``."""
+    """The cheapest single catalog GPUs (by launch price) that hold ``job``; for training, cards that train well
+    (matrix units, native bf16, CUDA or ROCm) come first, so a 2016 GTX 1060 is not the advice."""
     need = estimate(job.model_copy(update={"gpu": None, "gpus": 1})).per_gpu_bytes
+    training = job.task in TRAINING_TASKS
     priced = sorted(
         (g for g in catalog.gpus if g.price_usd and g.usable_memory_bytes >= need),
-        key=lambda g: (g.price_usd or 0, -g.memory_gib),
+        key=lambda g: (training and not trains_well(g), g.price_usd or 0, -g.memory_gib),
     )
     found: list[tuple[Gpu, Estimate]] = []
     for gpu in priced:

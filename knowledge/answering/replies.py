@@ -20,7 +20,8 @@ from knowledge.answering.wording import (
     usable,
 )
 from knowledge.estimator.estimate import estimate
-from knowledge.estimator.job import TRAINING_TASKS, Estimate, Job, Task
+from knowledge.estimator.job import TRAINING_TASKS, Estimate, Job, Task, to_gib
+from knowledge.estimator.runtimes import profile
 from knowledge.estimator.verdicts import Change, assess, max_context
 from knowledge.i18n import Language, gib, number, t
 
@@ -35,8 +36,8 @@ def _representative(sit: Situation) -> list[str]:
     return [t(sit.lang, "size.representative", model=sit.model.name, size=size)]
 
 
-def suggestion(lang: Language, change: Change) -> str:
-    """The cheapest change as one imperative sentence with its memory."""
+def suggestion(lang: Language, change: Change, asked: Job | None = None) -> str:
+    """The cheapest change as one imperative sentence with its memory; a change of runtime says so."""
     if change.offload is not None:
         return offload_suggestion(lang, change)
     job = change.job
@@ -44,9 +45,49 @@ def suggestion(lang: Language, change: Change) -> str:
         "total": total(lang, change.estimate),
         "precision": precision_label(lang, job.precision),
         "context": number(job.context_tokens or 0, lang, 0),
+        "kv": job.kv_precision or "",
     }
-    key = "context_training" if change.kind == "context" and job.task in TRAINING_TASKS else change.kind
-    return t(lang, f"suggest.{key}", **fields)
+    kind: str = change.kind
+    if kind == "runtime":
+        inner = "precision"
+        if asked is not None and job.context_tokens != asked.context_tokens and job.context_tokens is not None:
+            inner = "context"
+        elif asked is not None and job.kv_precision != asked.kv_precision and job.kv_precision is not None:
+            inner = "kv"
+        elif job.task in TRAINING_TASKS:
+            inner = "qlora"
+        sentence = t(lang, f"suggest.{_key(inner, job)}", **fields)
+        sentence = sentence[:1].lower() + sentence[1:]
+        return t(lang, "suggest.runtime", runtime=runtime_name(job.runtime), suggestion=sentence)
+    return t(lang, f"suggest.{_key(kind, job)}", **fields)
+
+
+def _key(kind: str, job: Job) -> str:
+    """The message of a change: a shorter sequence says whether it trains with LoRA or QLoRA."""
+    if kind == "context" and job.task in TRAINING_TASKS:
+        return "context_lora" if job.task == "lora" else "context_training"
+    return kind
+
+
+def runtime_name(runtime: str | None) -> str:
+    return profile(runtime).name if runtime else ""
+
+
+def _tight(sit: Situation, result: Estimate) -> str:
+    """How tight a job that only just fits is, and the margin its runtime wants."""
+    assert sit.gpu is not None
+    limit = result.per_gpu_bytes + (result.headroom_bytes or 0)
+    share = 100 * result.per_gpu_bytes / limit if limit else 100.0
+    return t(
+        sit.lang,
+        "fit.tight_detail",
+        total=gib(result.per_gpu_gib, sit.lang),
+        usable=gib(to_gib(limit), sit.lang),
+        share=number(share, sit.lang, 0),
+        headroom=gib(result.headroom_gib or 0.0, sit.lang),
+        margin=gib(to_gib(result.margin_bytes or 0), sit.lang),
+        runtime=runtime_name(result.job.runtime),
+    )
 
 
 def _longest_context(change: Change) -> Change:
@@ -107,12 +148,20 @@ def fit(sit: Situation) -> Draft:
         )
     elif verdict.change is not None and verdict.change.kind == "context" and sit.query.context_tokens:
         # The context asked for is never cut in silence: say it does not fit, and offer the longest that does.
-        draft.suggestion = suggestion(lang, _longest_context(verdict.change))
+        draft.suggestion = suggestion(lang, _longest_context(verdict.change), result.job)
         asked = number(sit.query.context_tokens, lang, 0)
         draft.title = t(lang, "fit.context_cut", context=asked, suggestion=draft.suggestion, **names)
         draft.lines.append(_as_asked(sit, result))
+    elif verdict.tight:
+        draft.title = t(lang, "fit.tight", **names)
+        draft.lines.append(_tight(sit, result))
+        if verdict.change is not None:
+            draft.suggestion = suggestion(lang, verdict.change, result.job)
+            draft.lines.append(t(lang, "fit.tight_room", suggestion=draft.suggestion))
+        else:
+            draft.lines.append(t(lang, "fit.tight_nothing"))
     elif verdict.change is not None:
-        draft.suggestion = suggestion(lang, verdict.change)
+        draft.suggestion = suggestion(lang, verdict.change, result.job)
         draft.title = t(lang, "fit.with_changes", suggestion=draft.suggestion, **names)
         draft.lines.append(_as_asked(sit, result))
     else:
@@ -192,10 +241,10 @@ def speed(sit: Situation) -> Draft:
     verdict = assess(job, ram_bytes(sit.query.ram_gib))
     chosen: Estimate | None = verdict.estimate
     draft = Draft(title="")
-    if verdict.verdict != "yes":
+    if verdict.verdict != "yes" and not (verdict.tight and verdict.change is None):
         chosen = verdict.change.estimate if verdict.change is not None else None
         if verdict.change is not None:
-            draft.suggestion = suggestion(lang, verdict.change)
+            draft.suggestion = suggestion(lang, verdict.change, verdict.estimate.job)
     where = hardware(lang, sit.gpu, sit.count)
     if chosen is None:
         draft.title = t(lang, "speed.no_fit", model=sit.model.name, hardware=where, task=task_label(lang, sit.task))

@@ -192,6 +192,7 @@ def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:
         precision=job.precision if job is not None else query.precision,
         context_tokens=job.context_tokens if job is not None else query.context_tokens,
         verdict=draft.verdict,
+        headroom_gib=result.headroom_gib if result is not None and job is not None else None,
         memory=memory_view(result) if result is not None and job is not None else None,
         suggestion=draft.suggestion,
         tokens_per_s=draft.tokens_per_s,

@@ -10,8 +10,9 @@ from typing import Any, Literal
 
 from knowledge.answer_model import Field, Query, Recommendation
 from knowledge.estimator.catalog import Catalog, Gpu, Model
-from knowledge.estimator.job import RUNTIMES, TRAINING_TASKS, Estimate, Job, Task
+from knowledge.estimator.job import RUNTIMES, Estimate, Job, Task
 from knowledge.estimator.precision import resolve
+from knowledge.estimator.runtimes import profile
 from knowledge.estimator.verdicts import Verdict
 from knowledge.i18n import Language
 
@@ -55,8 +56,9 @@ class Situation:
             precision = None
         llama_cpp_cannot = runtime == "llama.cpp" and kind not in (None, "gguf", "float")
         only_llama_cpp = runtime not in (None, "llama.cpp") and kind == "gguf"
-        if task in TRAINING_TASKS or llama_cpp_cannot or only_llama_cpp:
-            runtime = None  # training runs on PyTorch; each runtime runs its own formats
+        wrong_job = runtime is not None and task not in profile(runtime).tasks  # vLLM does not train
+        if wrong_job or llama_cpp_cannot or only_llama_cpp:
+            runtime = None  # each runtime runs its own formats and jobs
         chosen = model or self.model
         context = update.get("context_tokens", query.context_tokens)
         if chosen is not None and context and context > chosen.architecture.max_context_tokens:
@@ -73,6 +75,7 @@ class Situation:
             "gpus": self.count if on == "asked" else count,
             "training_tokens": query.training_tokens,
             "kv_precision": query.kv_precision if task == "inference" else None,
+            "lora_targets": query.lora_targets if task in ("lora", "qlora") else None,
         }
         fields.update(update)
         return Job(**fields)

@@ -1,8 +1,10 @@
 """Published measurements of real runs, and the estimator's error against each.
 
-The measurements (``knowledge/data/measurements.jsonl``, copied from ``shared/calibration``) carry the
-``vrambot estimate`` flags that reproduce each setup. Used by ``benchmarks/calibration.py`` and the site's
-method page.
+The measurements (``knowledge/data/measurements.jsonl``, copied from ``shared/calibration`` with their
+sources) carry the ``vrambot estimate`` flags that reproduce each setup, the runtime among them. Where a row's
+note states a setting its flags leave out (the runtime that produced it, the LoRA targets, "peak reserved"
+rather than "allocated"), the copy says so in its flags or metric. Used by ``benchmarks/calibration.py`` and
+the site's method page; errors are reported per runtime.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from knowledge.errors import UnknownModel
 from knowledge.estimator.catalog import load_catalog
-from knowledge.estimator.estimate import estimate
+from knowledge.estimator.estimate import estimate, lora_targets
 from knowledge.estimator.job import GIB, Job
+from knowledge.estimator.runtimes import profile
 
-Metric = Literal["weights", "kv", "allocated", "device", "per_gpu", "oom", "note"]
+Metric = Literal["weights", "kv", "allocated", "reserved", "device", "per_gpu", "oom", "note"]
 _DATA = Path(__file__).parent.parent / "data" / "measurements.jsonl"
 
 
@@ -44,11 +48,15 @@ class Comparison(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     measurement: Measurement
+    runtime: str  # the runtime the estimate used
     estimate_gib: float
     error: float  # (estimate - measured) / measured
+    verdict_yes: bool | None = None  # out-of-memory rows: whether vrambot would say "yes"
 
     @property
     def within(self) -> bool:
+        if self.measurement.metric == "oom":
+            return self.verdict_yes is False  # a run that ran out of memory must never get "yes"
         return abs(self.error) <= self.measurement.tol
 
 
@@ -68,12 +76,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--optimizer", default="adamw")
     parser.add_argument("--lora-rank", type=int, default=16)
+    parser.add_argument("--lora-targets")
     parser.add_argument("--kv-precision")
     parser.add_argument("--gpu")
     parser.add_argument("--gpus", type=int, default=1)
     parser.add_argument("--checkpointing", action=argparse.BooleanOptionalAction, default=None)
     parser.add_argument("--flash-attention", action=argparse.BooleanOptionalAction, default=True)
-    parser.add_argument("--chunked-loss", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--chunked-loss", action=argparse.BooleanOptionalAction, default=None)
     return parser
 
 
@@ -95,6 +104,7 @@ def job_for(measurement: Measurement) -> Job:
         batch=flags.batch,
         optimizer=flags.optimizer,
         lora_rank=flags.lora_rank,
+        lora_targets=lora_targets(flags.lora_targets) if flags.lora_targets else None,
         kv_precision=flags.kv_precision,
         checkpointing=flags.checkpointing,
         flash_attention=flags.flash_attention,
@@ -105,15 +115,22 @@ def job_for(measurement: Measurement) -> Job:
 
 
 def compare(measurement: Measurement) -> Comparison | None:
-    """The estimate of what was measured (None for reference notes)."""
+    """The estimate of what was measured (None for reference notes and models not in the catalog)."""
     if measurement.metric == "note":
         return None
-    result = estimate(job_for(measurement))
+    try:
+        job = job_for(measurement)
+    except UnknownModel:
+        return None
+    result = estimate(job)
     memory = result.memory
+    gpus = result.job.gpus
+    context = int(profile(result.job.runtime or "transformers").cuda_context_gib * GIB)
     figures = {
-        "weights": memory.weights_bytes,
+        "weights": memory.weights_bytes + result.host_weights_bytes * gpus,
         "kv": memory.kv_cache_bytes,
-        "allocated": result.per_gpu_bytes - memory.overhead_bytes // result.job.gpus,
+        "allocated": memory.total_bytes - memory.overhead_bytes,  # summed over the GPUs of a split job
+        "reserved": result.per_gpu_bytes - context,
         "device": result.per_gpu_bytes,
         "per_gpu": result.per_gpu_bytes,
         "oom": result.per_gpu_bytes,
@@ -121,11 +138,27 @@ def compare(measurement: Measurement) -> Comparison | None:
     value = figures[measurement.metric] / GIB
     return Comparison(
         measurement=measurement,
+        runtime=result.job.runtime or "",
         estimate_gib=round(value, 3),
         error=round((value - measurement.measured_gib) / measurement.measured_gib, 4),
+        verdict_yes=None if measurement.metric != "oom" else bool(result.fits),
     )
 
 
 def comparisons() -> list[Comparison]:
-    """Every measurement that is a figure to fit, compared."""
+    """Every measurement that is a figure to fit and whose model is in the catalog, compared."""
     return [c for m in measurements() if (c := compare(m)) is not None]
+
+
+def skipped() -> list[Measurement]:
+    """Measurements of models the catalog does not have yet (reported, not compared)."""
+    catalog = load_catalog()
+    missing = []
+    for m in measurements():
+        if m.metric == "note":
+            continue
+        try:
+            catalog.find_model(m.model)
+        except UnknownModel:
+            missing.append(m)
+    return missing

@@ -76,6 +76,13 @@ class Model(_Frozen):
     # True where the vendor's active count leaves out the input embedding table (DeepSeek); Mistral counts it.
     params_active_excludes_embeddings: bool = False
     architecture: Architecture
+    # The precision its weights are released in, a precisions.yaml id: bf16 for most, fp8 (DeepSeek V3, Kimi
+    # K2), mxfp4_experts (gpt-oss). An estimate that names no precision uses it.
+    native_precision: str = "bf16"
+    released: str | None = Field(default=None, pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")  # YYYY-MM
+    # The model a bare size ("a 7B", "the 70B") means when no family is under discussion: one per size.
+    size_default: bool = False
+    params_gap_reason: str = ""  # why the computed count may differ from params_official by more than 1%
     source: str  # URL of the config.json (or paper) the architecture comes from
     notes: str = ""
     provenance: Provenance | None = None  # None for catalog entries; set for a Hub repo or a GGUF file
@@ -304,6 +311,7 @@ def _load(filename: str, kind: type[T], key: str) -> tuple[T, ...]:
 def normalize(text: str) -> str:
     """Lower-case, ASCII-ish form used to match what people type against names and aliases."""
     text = text.lower().replace("‑", "-").replace("–", "-")
+    text = text.replace("+", " plus ")  # "Command R+" is not Command R; "Max+ 395" reads "max plus 395"
     text = re.sub(r"[^a-z0-9.]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 

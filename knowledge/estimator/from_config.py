@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from knowledge.errors import ModelSourceError
-from knowledge.estimator.architecture import MLA, Architecture, MoE
+from knowledge.estimator.architecture import MLA, Architecture, MoE, sliding_pattern
 from knowledge.estimator.catalog import Model, Provenance
 
 HUB_URL = "https://huggingface.co"
@@ -235,7 +235,7 @@ def architecture_from_config(config: Mapping[str, Any], reference: str = "this m
             mlp_bias=bool(read.get("mlp_bias", False)),
             lm_head_bias=family.lm_head_bias,
             sliding_window_tokens=window,
-            sliding_window_layers=sliding_layers,
+            attention_pattern=sliding_pattern(sliding_layers, layers),
             qk_norm=family.qk_norm,
             moe=_moe(read, model_type, layers),
             mla=mla,

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from knowledge.errors import InvalidQuery, ModelSourceError
-from knowledge.estimator.architecture import MLA, Architecture, AttentionType, MoE
+from knowledge.estimator.architecture import MLA, Architecture, AttentionType, MoE, sliding_pattern
 from knowledge.estimator.catalog import Model, Provenance
 from knowledge.estimator.from_config import NOT_YET, repo_slug
 from knowledge.estimator.precision import bits, precisions, resolve
@@ -221,7 +221,7 @@ def architecture_from_gguf(header: GgufHeader, file: str) -> Architecture:
             mlp_bias=has("blk.0.ffn_down.bias"),
             lm_head_bias=has("output.bias"),
             sliding_window_tokens=window,
-            sliding_window_layers=sliding_layers,
+            attention_pattern=sliding_pattern(sliding_layers, layers),
             qk_norm=has("blk.0.attn_q_norm.weight"),
             moe=moe,
             mla=mla,

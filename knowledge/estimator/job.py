@@ -5,20 +5,22 @@ Figures are computed in bytes; the ``*_gib`` properties show them in GiB (2**30 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from knowledge.estimator.catalog import Gpu, Model
 
 Task = Literal["inference", "full_finetune", "pretrain", "lora", "qlora"]
-Runtime = Literal["transformers", "llama.cpp", "vllm"]
+Runtime = Literal[
+    "transformers", "llama.cpp", "vllm", "sglang", "mlx", "unsloth", "torchtune", "litgpt", "axolotl"
+]
 Optimizer = Literal["adamw", "adamw_8bit", "sgd", "adafactor"]
 ZeroStage = Literal[0, 1, 2, 3]
 
 TASKS: tuple[Task, ...] = ("inference", "full_finetune", "pretrain", "lora", "qlora")
 TRAINING_TASKS: frozenset[Task] = frozenset({"full_finetune", "pretrain", "lora", "qlora"})
-RUNTIMES: tuple[Runtime, ...] = ("transformers", "llama.cpp", "vllm")
+RUNTIMES: tuple[Runtime, ...] = get_args(Runtime)  # each has a profile in knowledge/data/runtimes.yaml
 OPTIMIZERS: tuple[Optimizer, ...] = ("adamw", "adamw_8bit", "sgd", "adafactor")
 GIB = 2**30
 
@@ -39,12 +41,13 @@ class Job(_Frozen):
     precision: str | None = None  # weights precision; None: fp16/bf16 inference, mixed bf16 training, nf4 QLoRA
     context_tokens: int | None = None  # None: 4096 (or the model's maximum) for inference, 2048 for training
     batch: int = Field(default=1, ge=1, le=4096)
-    runtime: Runtime | None = None  # None: llama.cpp for GGUF precisions, else transformers
+    runtime: Runtime | None = None  # None: llama.cpp for GGUF, MLX for MLX types, else transformers
     optimizer: Optimizer = "adamw"
     lora_rank: int = Field(default=16, ge=1, le=4096)
-    checkpointing: bool | None = None  # None: on for LoRA and QLoRA, off for full training
+    lora_targets: tuple[str, ...] | None = None  # q, k, v, o, gate, up, down; None: the runtime's default
+    checkpointing: bool | None = None  # None: the runtime's default (transformers: on for LoRA/QLoRA only)
     flash_attention: bool = True
-    chunked_loss: bool = True  # training: chunked/fused cross-entropy (torchtune, Liger, Unsloth) vs a plain loss
+    chunked_loss: bool | None = None  # training: chunked cross-entropy vs a plain fp32 loss; None: the runtime's
     kv_precision: str | None = None  # None: the weights' 16-bit type
     gpu: Gpu | None = None
     gpus: int = Field(default=1, ge=1, le=4096)
@@ -102,7 +105,11 @@ class Estimate(_Frozen):
     per_gpu_bytes: int  # what each GPU holds (equal to the total on one GPU)
     ram_bytes: int  # system RAM the job needs (loading, offload, optimizer on CPU)
     reserved_per_gpu_bytes: int | None = None  # what the runtime takes regardless (vLLM's 90 % pre-allocation)
-    fits: bool | None  # None when no GPU was given
+    fits: bool | None  # None when no GPU was given; True only with the runtime's headroom margin left free
+    headroom_bytes: int | None = None  # what each GPU has left (negative: missing), within the runtime's limit
+    margin_bytes: int | None = None  # the free memory the runtime needs for a plain "yes"
+    unsupported: str | None = None  # why the runtime cannot run this precision on this GPU (a reason key)
+    host_weights_bytes: int = 0  # weights the runtime keeps in system RAM (llama.cpp's token embedding)
     tokens_per_s: float | None = None  # decode, inference only
     prefill_tokens_per_s: float | None = None
     training_hours: float | None = None  # when training_tokens is given
@@ -112,6 +119,20 @@ class Estimate(_Frozen):
     @property
     def total_gib(self) -> float:
         return to_gib(self.memory.total_bytes)
+
+    @property
+    def tight(self) -> bool:
+        """It fits the GPU, but with less free memory than the runtime's margin."""
+        return (
+            self.unsupported is None
+            and self.headroom_bytes is not None
+            and self.margin_bytes is not None
+            and 0 <= self.headroom_bytes < self.margin_bytes
+        )
+
+    @property
+    def headroom_gib(self) -> float | None:
+        return None if self.headroom_bytes is None else to_gib(self.headroom_bytes)
 
     @property
     def per_gpu_gib(self) -> float:

@@ -7,39 +7,24 @@ arXiv 2205.05198, B4 model states after Rajbhandari et al. 2020 (ZeRO), B5 overh
 
 from __future__ import annotations
 
+from collections import Counter
+
+from knowledge.errors import InvalidQuery
 from knowledge.estimator.architecture import Architecture
 
 GIB = 2**30
 HALF = 2  # bytes of a 16-bit activation
-CUDA_CONTEXT_BYTES = GIB // 2  # CUDA context + kernels on recent drivers (0.3-0.6 GiB; shared/calibration)
-ALLOCATOR_RESERVE = 0.05  # PyTorch's caching allocator holds about 5 % beyond the live tensors
-LLAMA_CPP_UBATCH = 512  # llama.cpp's default physical batch (-ub)
-VLLM_CHUNK_TOKENS = 8192  # vLLM profiles activations at max_num_batched_tokens
-VLLM_CUDA_GRAPHS_BYTES = GIB // 2  # vLLM's CUDA graph capture (vllm #7553 reports 0.4-2.4 GiB)
 
 
 def _mlp_width(arch: Architecture) -> int:
-    """Intermediate width a token passes through (top-k plus shared experts for MoE)."""
-    if arch.moe is None:
-        return arch.intermediate_size
-    return (arch.moe.top_k + arch.moe.shared_experts) * arch.moe.expert_intermediate_size
-
-
-def _q_dim(arch: Architecture) -> int:
-    if arch.mla is not None:
-        return arch.attention_heads * (arch.mla.qk_nope_head_dim + arch.mla.qk_rope_head_dim)
-    return arch.attention_heads * arch.head_dim
-
-
-def _kv_dim(arch: Architecture) -> int:
-    if arch.mla is not None:
-        return arch.attention_heads * arch.mla.v_head_dim
-    return arch.kv_heads * arch.head_dim
+    """The widest intermediate a token passes through in any layer (top-k plus shared experts for MoE)."""
+    return max(arch.mlp_width(kind) for kind in set(arch.mlp_kinds()))
 
 
 def kv_cache_bytes(arch: Architecture, context_tokens: int, batch: int, bytes_per_element: float) -> int:
-    """K and V for every cached token: KV heads x head_dim per layer (GQA, MQA), windowed layers, MLA latents."""
-    return int(arch.kv_elements_per_token(context_tokens) * batch * bytes_per_element)
+    """K and V for every cached token: KV heads x head_dim per layer (GQA, MQA), windowed layers, MLA latents,
+    plus the fixed state of linear-attention layers (held in the same type here)."""
+    return int(arch.cache_elements(context_tokens) * batch * bytes_per_element)
 
 
 def inference_activation_bytes(arch: Architecture, tokens: int, batch: int, *, flash_attention: bool) -> int:
@@ -58,9 +43,11 @@ def inference_activation_bytes(arch: Architecture, tokens: int, batch: int, *, f
     return int(layer + logits)
 
 
-def llama_cpp_compute_bytes(arch: Architecture, context_tokens: int, *, flash_attention: bool) -> int:
+def llama_cpp_compute_bytes(
+    arch: Architecture, context_tokens: int, *, flash_attention: bool, ubatch_tokens: int = 512
+) -> int:
     """llama.cpp's compute buffer: f32 activations of one micro-batch, plus the KQ matrix without flash attention."""
-    ubatch = min(LLAMA_CPP_UBATCH, context_tokens)
+    ubatch = min(ubatch_tokens, context_tokens)
     gated = 3 if arch.gated_mlp else 2
     buffer = ubatch * (4 * arch.hidden_size + gated * _mlp_width(arch)) * 4
     if not flash_attention:
@@ -69,74 +56,144 @@ def llama_cpp_compute_bytes(arch: Architecture, context_tokens: int, *, flash_at
     return int(buffer + output)
 
 
-def training_layer_activation_bytes(arch: Architecture, seq: int, batch: int, *, flash_attention: bool) -> int:
+def training_layer_activation_bytes(
+    arch: Architecture, seq: int, batch: int, *, flash_attention: bool, mlp: str = "dense"
+) -> int:
     """Activations one transformer layer keeps for its backward pass (16-bit), Korthikanti adapted.
 
     Attention block: the inputs of both norms and of the QKV projection, Q, K and V, and the attention
     output (10h + 2q + 4kv bytes per token with h = hidden, q = query width, kv = key width). Gated MLP: the
     gate and up outputs, the activation and the product (8 x width); a plain MLP keeps the first output and
-    the activation (4 x width). No dropout masks (modern LLM recipes train without dropout). Without flash
+    the activation (4 x width); ``mlp`` is the layer's MLP kind (an MoE layer's width is its top-k plus
+    shared experts). No dropout masks (modern LLM recipes train without dropout). Without flash
     attention the score matrix and its softmax are kept too (4 x heads x seq bytes per token).
     """
-    per_token = 10 * arch.hidden_size + 2 * _q_dim(arch) + 4 * _kv_dim(arch)
-    per_token += (8 if arch.gated_mlp else 4) * _mlp_width(arch)
+    per_token = 10 * arch.hidden_size + 2 * arch.q_dim + 4 * arch.kv_dim
+    per_token += (8 if arch.gated_mlp else 4) * arch.mlp_width(mlp)
     total = batch * seq * per_token
     if not flash_attention:
         total += 4 * batch * arch.attention_heads * seq * seq
     return int(total)
 
 
-LOSS_CHUNKS = 8  # chunked cross-entropy: torchtune's num_output_chunks; Liger and Unsloth fuse it likewise
+LOSS_CHUNKS = 8  # chunked cross-entropy: torchtune's num_output_chunks
 
 
-def loss_bytes(arch: Architecture, seq: int, batch: int, *, chunked_loss: bool) -> int:
-    """Logits and the loss at the end of the forward pass.
+def loss_bytes(arch: Architecture, seq: int, batch: int, *, kept: float, peak: float, chunks: int) -> int:
+    """Logits and the loss at the end of the forward pass, as a runtime computes them.
 
-    Chunked (fused) cross-entropy computes the output head and the fp32 loss a slice of tokens at a time
-    (16-bit logits and their fp32 upcast for 1/8 of the tokens). A plain loss keeps the 16-bit logits of
-    every token, their fp32 upcast and the fp32 log-softmax saved for the backward pass (10 bytes per
-    vocabulary entry per token), which dominates for 128k-256k vocabularies.
+    ``kept`` bytes per vocabulary entry per token stay alive until the backward pass (transformers: the
+    16-bit logits and the fp32 log-softmax, 6 bytes); ``peak`` bytes exist only while one of ``chunks``
+    slices of tokens is computed (transformers: the fp32 upcast, 4 bytes, one chunk; torchtune: 16-bit
+    logits and their fp32 upcast for 1/8 of the tokens).
     """
     elements = batch * seq * arch.vocab_size
-    if chunked_loss:
-        return int(elements * (HALF + 4) / LOSS_CHUNKS)
-    return int(elements * (HALF + 4 + 4))
+    return int(elements * (kept + peak / chunks))
 
 
 def training_activation_bytes(
-    arch: Architecture, seq: int, batch: int, *, checkpointing: bool, flash_attention: bool, chunked_loss: bool
+    arch: Architecture,
+    seq: int,
+    batch: int,
+    *,
+    checkpointing: bool,
+    flash_attention: bool,
+    loss: int,
+    offload_checkpoints: bool = False,
 ) -> int:
-    """The peak of training activations, logits included.
+    """The peak of training activations on the GPU, logits included.
 
     Without checkpointing every layer keeps its activations until its backward pass, and the loss comes on
     top. With activation checkpointing each layer keeps only its input (2h bytes per token); the peak is then
     those inputs plus the larger of the loss phase and one layer being recomputed in the backward pass.
+    Offloaded checkpoints (Unsloth's "unsloth" mode) keep those inputs in system RAM instead.
     """
-    layer = training_layer_activation_bytes(arch, seq, batch, flash_attention=flash_attention)
-    loss = loss_bytes(arch, seq, batch, chunked_loss=chunked_loss)
+    per_kind = {
+        kind: training_layer_activation_bytes(arch, seq, batch, flash_attention=flash_attention, mlp=kind)
+        for kind in set(arch.mlp_kinds())
+    }
     if checkpointing:
-        return int(arch.layers * batch * seq * arch.hidden_size * HALF + max(layer, loss))
-    return int(arch.layers * layer + loss)
+        inputs = 0 if offload_checkpoints else checkpoint_bytes(arch, seq, batch)
+        return int(inputs + max(max(per_kind.values()), loss))
+    return int(sum(per_kind[kind] for kind in arch.mlp_kinds()) + loss)
 
 
-def lora_params(arch: Architecture, rank: int) -> int:
-    """Trainable LoRA parameters with adapters on every linear layer of every block: rank x (in + out)."""
+def checkpoint_bytes(arch: Architecture, seq: int, batch: int) -> int:
+    """The layer inputs activation checkpointing keeps: 16-bit hidden states, one per layer."""
+    return arch.layers * batch * seq * arch.hidden_size * HALF
+
+
+LORA_MODULES = ("q", "k", "v", "o", "gate", "up", "down")
+LORA_ATTENTION = ("q", "k", "v", "o")
+
+
+def lora_targets(names: tuple[str, ...] | str) -> tuple[str, ...]:
+    """LoRA target projections from "all", "attention" or names such as q,v / q_proj,v_proj (in model order)."""
+    items = (names,) if isinstance(names, str) else names
+    chosen: set[str] = set()
+    for item in items:
+        for part in str(item).replace(",", " ").split():
+            word = part.strip().lower().removesuffix("_proj")
+            if word in ("all", "all-linear", "linear"):
+                chosen.update(LORA_MODULES)
+            elif word in ("attention", "attn"):
+                chosen.update(LORA_ATTENTION)
+            elif word in LORA_MODULES:
+                chosen.add(word)
+            elif word in ("o", "out", "output", "dense"):
+                chosen.add("o")
+            else:
+                raise InvalidQuery(
+                    f"Unknown LoRA target {part!r}. Use all, attention, or names among q, k, v, o, gate, up, down.",
+                    key="error.lora_targets",
+                    target=part,
+                )
+    if not chosen:
+        raise InvalidQuery(
+            "LoRA needs at least one target. Use all, attention, or names among q, k, v, o, gate, up, down.",
+            key="error.lora_targets",
+            target="",
+        )
+    return tuple(name for name in LORA_MODULES if name in chosen)
+
+
+def _block_lora_sizes(arch: Architecture, attention: str, mlp: str, targets: tuple[str, ...]) -> int:
+    """Sum of (in + out) over the linear layers of one block that LoRA adapts among ``targets``.
+
+    Linear-attention blocks adapt their input projections (q, k, v, z; beta, alpha) under q/k/v and their
+    output projection under o. MoE blocks adapt every routed and shared expert's MLP.
+    """
     h = arch.hidden_size
-    if arch.mla is not None:
-        attention = 2 * h + 2 * _q_dim(arch) + _kv_dim(arch)  # q, kv down/up and output, approximately
+    if attention == "linear" and arch.linear_attention is not None:
+        la = arch.linear_attention
+        inputs = (h + 2 * la.key_dim + 2 * la.value_dim) + (h + 2 * la.value_heads)
+        sizes = {"q": inputs, "o": la.value_dim + h}
+    elif arch.mla is not None:  # q, kv down/up and output, approximately
+        sizes = {"q": h + arch.q_dim, "k": arch.kv_dim // 2, "v": arch.kv_dim - arch.kv_dim // 2, "o": arch.q_dim + h}
     else:
-        attention = 2 * (h + _q_dim(arch)) + 2 * (h + _kv_dim(arch))
-    per_layer = 0
-    total = 0
-    for index in range(arch.layers):
-        if arch.moe is None or index < arch.moe.dense_layers:
-            mlp = (3 if arch.gated_mlp else 2) * (h + arch.intermediate_size)
-        else:
-            experts = arch.moe.experts + arch.moe.shared_experts
-            mlp = experts * (3 if arch.gated_mlp else 2) * (h + arch.moe.expert_intermediate_size)
-        per_layer = attention + mlp
-        total += per_layer
-    return rank * total
+        sizes = {"q": h + arch.q_dim, "k": h + arch.kv_dim, "v": h + arch.kv_dim, "o": arch.q_dim + h}
+    if attention == "linear" and arch.linear_attention is not None and any(t in targets for t in ("q", "k", "v")):
+        total = sizes["q"] + (sizes["o"] if "o" in targets else 0)
+    else:
+        total = sum(size for name, size in sizes.items() if name in targets)
+    matrices = len([n for n in ("gate", "up", "down") if n in targets and (arch.gated_mlp or n != "gate")])
+    if mlp == "dense" or arch.moe is None:
+        return total + matrices * (h + arch.intermediate_size)
+    moe = arch.moe
+    total += moe.experts * matrices * (h + moe.expert_intermediate_size)
+    shared = moe.shared_expert_intermediate_size or moe.expert_intermediate_size
+    return total + moe.shared_experts * matrices * (h + shared)
+
+
+def lora_params(arch: Architecture, rank: int, targets: tuple[str, ...] = LORA_MODULES) -> int:
+    """Trainable LoRA parameters: rank x (in + out) for each targeted linear layer of every block.
+
+    ``targets`` names the projections (q, k, v, o, gate, up, down); MoE layers adapt every expert's MLP.
+    """
+    kinds = Counter(arch.layer_list())
+    return rank * sum(
+        count * _block_lora_sizes(arch, layer.attention, layer.mlp, targets) for layer, count in kinds.items()
+    )
 
 
 def optimizer_bytes_per_param(optimizer: str, *, state_bytes: int, hidden_size: int) -> float:

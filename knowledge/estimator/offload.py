@@ -26,9 +26,10 @@ from pydantic import BaseModel, ConfigDict
 
 from knowledge.estimator import memory as mem
 from knowledge.estimator.architecture import Architecture
-from knowledge.estimator.estimate import DECODE_EFFICIENCY, PROCESS_RAM_BYTES, estimate, resolve_job
+from knowledge.estimator.estimate import PROCESS_RAM_BYTES, estimate, resolve_job
 from knowledge.estimator.job import Assumption, Estimate, Job, Memory
 from knowledge.estimator.precision import Precision, bits, weight_bytes
+from knowledge.estimator.runtimes import profile
 
 # Dual-channel DDR5-5600: 2 channels x 8 bytes x 5,600 MT/s = 89.6 GB/s (JEDEC JESD79-5 transfer rate), the
 # common desktop of 2024-2026; stated in every offload answer.
@@ -87,7 +88,8 @@ def _offloaded(base: Estimate, plan: OffloadPlan, seconds: float, key: str, **fi
 
 
 def _seconds(gpu_read: float, ram_read: float, gpu_gb_s: float) -> float:
-    return gpu_read / (DECODE_EFFICIENCY * gpu_gb_s * 1e9) + ram_read / (DECODE_EFFICIENCY * RAM_BANDWIDTH_GB_S * 1e9)
+    efficiency = profile("llama.cpp").speed.decode_efficiency  # offload runs on llama.cpp
+    return gpu_read / (efficiency * gpu_gb_s * 1e9) + ram_read / (efficiency * RAM_BANDWIDTH_GB_S * 1e9)
 
 
 def llama_cpp_offload(job: Job, ram_bytes: int) -> tuple[OffloadPlan, Estimate] | None:
@@ -153,7 +155,9 @@ def optimizer_offload(job: Job, ram_bytes: int | None) -> tuple[OffloadPlan, Est
     n = resolved.gpus
     states = 2 * params  # bf16 weights on every GPU (DeepSpeed: gpu = 2 x P)
     activations = base.memory.activations_bytes // n
-    gpu_bytes = mem.CUDA_CONTEXT_BYTES + int((1 + mem.ALLOCATOR_RESERVE) * (states + activations))
+    rules = profile(resolved.runtime or "transformers")
+    held = int((1 + rules.allocator_reserve_share) * (states + activations))
+    gpu_bytes = int(rules.cuda_context_gib * mem.GIB) + held
     ram_needed = int(params * max(4 * n, 16) * DEEPSPEED_BUFFER) + PROCESS_RAM_BYTES
     if gpu_bytes > gpu.usable_memory_bytes or ram_needed > ram_bytes - OS_RESERVE_BYTES:
         return None

@@ -7,6 +7,7 @@ larger type, as llama.cpp does, so their size is computed tensor by tensor rathe
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from pathlib import Path
 from typing import Literal
 
@@ -18,8 +19,9 @@ from knowledge.estimator.architecture import Architecture
 from knowledge.estimator.catalog import normalize
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
-PrecisionKind = Literal["float", "fp8", "bnb", "gptq", "gguf"]
+PrecisionKind = Literal["float", "fp8", "fp4", "bnb", "gptq", "gguf", "mlx"]
 MIXED = "mixed"  # training: bf16 compute with fp32 master weights and optimizer states
+MIXED_FP16 = "mixed_fp16"  # the same in fp16 with loss scaling, on GPUs without bf16 (V100, T4, RTX 20)
 _DATA = Path(__file__).parent.parent / "data" / "precisions.yaml"
 
 
@@ -38,6 +40,7 @@ class Precision(BaseModel):
     attn_v: str | None = None
     ffn_down: str | None = None
     attn_output: str | None = None
+    experts: str | None = None  # MoE routed experts stored apart (gpt-oss: MXFP4 experts, the rest bf16)
     promoted_share: float = Field(default=0.0, ge=0, le=1)
     aliases: tuple[str, ...] = ()
 
@@ -58,7 +61,7 @@ def table() -> PrecisionTable:
     except (OSError, yaml.YAMLError, ValidationError) as error:
         raise CatalogError(f"precisions.yaml: {error}. Fix the file.") from error
     for p in loaded.precisions:
-        for field in ("linear", "embedding", "output", "small", "attn_v", "ffn_down", "attn_output"):
+        for field in ("linear", "embedding", "output", "small", "attn_v", "ffn_down", "attn_output", "experts"):
             value = getattr(p, field)
             if value is not None and value not in loaded.storage_types:
                 raise CatalogError(
@@ -115,28 +118,49 @@ def kv_bytes_per_element(kv_precision: str) -> float:
         ) from None
 
 
-def _linear_split(arch: Architecture) -> tuple[int, int, int, int]:
-    """Linear parameters of all blocks split as (attn_v, ffn_down, attn_output, the rest)."""
+def _down_params(arch: Architecture, kind: str, *, routed: bool) -> int:
+    """The MLP down projections of one layer: dense, shared experts, or (``routed``) the routed experts."""
     h = arch.hidden_size
-    if arch.mla is not None:
-        attn_v = 0
-        attn_output = arch.layers * arch.attention_heads * arch.mla.v_head_dim * h
-    else:
-        attn_v = arch.layers * h * arch.kv_heads * arch.head_dim
-        attn_output = arch.layers * arch.attention_heads * arch.head_dim * h
-    down = 0
-    for index in range(arch.layers):
-        if arch.moe is None or index < arch.moe.dense_layers:
-            down += h * arch.intermediate_size
+    if kind == "dense" or arch.moe is None:
+        return 0 if routed else h * arch.intermediate_size
+    if routed:
+        return arch.moe.experts * h * arch.moe.expert_intermediate_size
+    shared = arch.moe.shared_expert_intermediate_size or arch.moe.expert_intermediate_size
+    return arch.moe.shared_experts * h * shared
+
+
+def _linear_split(arch: Architecture, *, experts_apart: bool) -> tuple[int, int, int, int, int]:
+    """Linear parameters of all blocks, layer by layer, as (attn_v, ffn_down, attn_output, experts, the rest).
+
+    ``experts`` holds the routed experts when a precision stores them apart (gpt-oss's MXFP4), else 0 and
+    they count with ffn_down and the rest.
+    """
+    h = arch.hidden_size
+    attn_v = down = attn_output = 0
+    for layer, count in Counter(arch.layer_list()).items():
+        if layer.attention == "linear" and arch.linear_attention is not None:
+            attn_output += count * arch.linear_attention.value_dim * h
+        elif arch.mla is not None:
+            attn_output += count * arch.attention_heads * arch.mla.v_head_dim * h
         else:
-            down += (arch.moe.experts + arch.moe.shared_experts) * h * arch.moe.expert_intermediate_size
-    rest = arch.linear_layer_params() - attn_v - down - attn_output
-    return attn_v, down, attn_output, rest
+            attn_v += count * h * arch.kv_heads * arch.head_dim
+            attn_output += count * arch.attention_heads * arch.head_dim * h
+        down += count * _down_params(arch, layer.mlp, routed=False)
+        if not experts_apart:
+            down += count * _down_params(arch, layer.mlp, routed=True)
+    experts = arch.routed_expert_params() if experts_apart else 0
+    rest = arch.linear_layer_params() - attn_v - down - attn_output - experts
+    return attn_v, down, attn_output, experts, rest
 
 
+@functools.lru_cache(maxsize=4096)
 def weight_bytes(arch: Architecture, precision: Precision) -> int:
-    """Bytes of every weight at a precision, tensor kind by tensor kind."""
-    attn_v, down, attn_output, rest = _linear_split(arch)
+    """Bytes of every weight at a precision, tensor kind by tensor kind.
+
+    A vision tower stays 16-bit (32-bit at FP32): quantized releases and GGUF projector files keep it so.
+    """
+    experts_apart = precision.experts is not None and arch.moe is not None
+    attn_v, down, attn_output, experts, rest = _linear_split(arch, experts_apart=experts_apart)
     base = bits(precision.linear)
     share = precision.promoted_share
 
@@ -149,11 +173,15 @@ def weight_bytes(arch: Architecture, precision: Precision) -> int:
     total_bits += promoted(attn_v, precision.attn_v)
     total_bits += promoted(down, precision.ffn_down)
     total_bits += promoted(attn_output, precision.attn_output)
+    if experts_apart and precision.experts is not None:
+        total_bits += experts * bits(precision.experts)
     total_bits += arch.embedding_params() * bits(precision.embedding)
     head = arch.lm_head_params()
     if head:
         total_bits += head * bits(precision.output)
-    small = arch.total_params() - arch.linear_layer_params() - arch.embedding_params() - head
+    vision = arch.vision_params()
+    total_bits += vision * (32 if precision.id == "fp32" else 16)
+    small = arch.total_params() - arch.linear_layer_params() - arch.embedding_params() - head - vision
     total_bits += small * bits(precision.small)
     return int(total_bits / 8)
 
@@ -161,7 +189,9 @@ def weight_bytes(arch: Architecture, precision: Precision) -> int:
 def largest_matrix_params(arch: Architecture) -> int:
     """The largest quantized linear weight (what a quantized layer dequantizes at once)."""
     h = arch.hidden_size
-    ffn = arch.intermediate_size if arch.moe is None else max(
-        arch.moe.expert_intermediate_size, arch.intermediate_size if arch.moe.dense_layers else 0
+    kinds = set(arch.mlp_kinds())
+    ffn = max(
+        arch.intermediate_size if "dense" in kinds else 0,
+        arch.moe.expert_intermediate_size if arch.moe is not None and "moe" in kinds else 0,
     )
     return max(h * ffn, h * arch.attention_heads * arch.head_dim)  # embeddings and head stay 16-bit

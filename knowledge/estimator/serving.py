@@ -26,9 +26,10 @@ from pydantic import BaseModel, ConfigDict
 
 from knowledge.estimator import layout as lay
 from knowledge.estimator import memory as mem
-from knowledge.estimator.estimate import DECODE_EFFICIENCY, PREFILL_EFFICIENCY, resolve_job
+from knowledge.estimator.estimate import resolve_job
 from knowledge.estimator.job import Job
 from knowledge.estimator.precision import kv_bytes_per_element, weight_bytes
+from knowledge.estimator.runtimes import profile
 
 Engine = Literal["vllm", "sglang"]
 VLLM_UTILIZATION = 0.9  # gpu_memory_utilization default up to v0.20 (0.92 from v0.21, vllm #38284)
@@ -86,7 +87,9 @@ def serve(job: Job, engine: Engine = "vllm", utilization: float = VLLM_UTILIZATI
         large = gpu.memory_gib >= LARGE_GPU_GIB and not gpu.id.startswith("a100")
         batched = 8192 if large else 2048
         activations = mem.inference_activation_bytes(arch, batched, 1, flash_attention=True) // layout.tensor
-        overhead = mem.CUDA_CONTEXT_BYTES + mem.VLLM_CUDA_GRAPHS_BYTES
+        vllm = profile("vllm")
+        graphs = vllm.inference.cuda_graphs_gib if vllm.inference is not None else 0.0
+        overhead = int((vllm.cuda_context_gib + graphs) * mem.GIB)
         fraction = utilization
         pool = int(utilization * total) - weights - activations - overhead
         max_seqs = VLLM_MAX_SEQS[1] if large else VLLM_MAX_SEQS[0]
@@ -102,8 +105,9 @@ def serve(job: Job, engine: Engine = "vllm", utilization: float = VLLM_UTILIZATI
     active = arch.active_params()
     batch = max(sequences, 1)
     read = weights * active / arch.total_params() + batch * context * kv_token
-    memory_seconds = layout.pipeline * read / (DECODE_EFFICIENCY * gpu.memory_bandwidth_gb_s * 1e9)
-    compute_seconds = 2 * active * batch / (PREFILL_EFFICIENCY * gpu.fp16_tensor_tflops * 1e12 * layout.tensor)
+    speed = profile(engine).speed  # the engine's own efficiencies (knowledge/data/runtimes.yaml)
+    memory_seconds = layout.pipeline * read / (speed.decode_efficiency * gpu.memory_bandwidth_gb_s * 1e9)
+    compute_seconds = 2 * active * batch / (speed.prefill_efficiency * gpu.fp16_tensor_tflops * 1e12 * layout.tensor)
     step = max(memory_seconds, compute_seconds) + lay.communication_seconds(arch, layout, gpu, batch)
     return Serving(
         engine=engine,

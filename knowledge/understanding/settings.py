@@ -11,11 +11,10 @@ import re
 
 from knowledge.answer_model import RuntimeName
 from knowledge.errors import InvalidQuery
+from knowledge.estimator.memory import LORA_ATTENTION, LORA_MODULES
 from knowledge.estimator.precision import kv_bytes_per_element, resolve
 from knowledge.understanding import lexicon as lx
 
-ATTENTION = ("q_proj", "k_proj", "v_proj", "o_proj")
-MLP = ("gate_proj", "up_proj", "down_proj")
 _VLLM_LIKE = frozenset({"vllm", "sglang"})  # an "8-bit KV cache" there is FP8; in llama.cpp it is q8_0
 
 
@@ -88,17 +87,20 @@ def weight_precision(folded: str) -> str | None:
 
 
 def lora_targets(folded: str) -> tuple[str, ...] | None:
-    """ "LoRA on q,v" → (q_proj, v_proj); "on attention" → q, k, v, o; "on all linear layers" → all seven."""
+    """ "LoRA on q,v" → (q, v); "on attention" → q, k, v, o; "on all linear layers" → all seven.
+
+    Names are the estimator's (``knowledge.estimator.memory.LORA_MODULES``: q, k, v, o, gate, up, down).
+    """
     match = lx.LORA_TARGETS.search(folded)
     if match is None:
         return None
     said = match.group(1).strip()
     if said.startswith(("all", "every", "todas")):
-        return ATTENTION + MLP
+        return LORA_MODULES
     if said.startswith(("attention", "atencion", "la atencion")):
-        return ATTENTION
+        return LORA_ATTENTION
     if said == "mlp":
-        return MLP
-    named = {f"{m.group(1)}_proj" for m in lx.LORA_MODULE.finditer(said)}
-    ordered = tuple(module for module in ATTENTION + MLP if module in named)
+        return tuple(module for module in LORA_MODULES if module not in LORA_ATTENTION)
+    named = {m.group(1) for m in lx.LORA_MODULE.finditer(said)}
+    ordered = tuple(module for module in LORA_MODULES if module in named)
     return ordered or None

@@ -54,7 +54,7 @@ def test_without_a_gpu_fits_is_null(run):
     "flags",
     [
         ["--precision", "q4_k_m", "--runtime", "llama.cpp", "--context", "8192"],
-        ["--precision", "int8", "--batch", "4", "--kv-precision", "fp8"],
+        ["--precision", "int8", "--batch", "4", "--kv-precision", "fp8", "--runtime", "vllm"],
         ["--runtime", "vllm", "--gpu", "A100 80GB"],
         ["--task", "full_finetune", "--optimizer", "adamw_8bit", "--checkpointing", "--no-flash-attention"],
         ["--task", "pretrain", "--gpus", "8", "--gpu", "H100 SXM", "--zero", "2", "--training-tokens", "1000000000"],
@@ -94,3 +94,29 @@ def test_bad_input_gets_one_line_and_exit_code_2(run, args, message):
     assert message in result.output
     assert "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_runtime_alias_and_lora_targets(run):
+    """`--runtime ollama` is llama.cpp; `--lora-targets q,v` adapts two projections: rank 16 x (4096 + 4096 +
+    4096 + 1024) x 32 layers = 6,815,744 parameters for Llama 3.1 8B."""
+    data = json.loads(run("Llama 3.1 8B", "--precision", "q4_k_m", "--runtime", "ollama", "--json").output)
+    assert data["runtime"] == "llama.cpp"
+    data = json.loads(run("Llama 3.1 8B", "--task", "lora", "--lora-targets", "q,v", "--json").output)
+    assert data["lora_targets"] == ["q", "v"]
+    assert any("6.8 M trainable" in line for line in data["assumptions"])
+
+
+def test_json_has_the_headroom(run):
+    """headroom_gib: usable memory minus the need, per GPU (an RTX 4090, which CUDA reports as 23.64 GiB, and
+    Llama 2 7B in FP16)."""
+    from knowledge import load_catalog
+
+    usable = load_catalog().find_gpu("RTX 4090").usable_memory_gib
+    data = json.loads(run("Llama 2 7B", "--gpu", "RTX 4090", "--json").output)
+    assert data["headroom_gib"] == pytest.approx(usable - data["memory"]["per_gpu_gib"], abs=0.01)
+    assert data["tight"] is False
+
+
+def test_an_unknown_lora_target_is_one_line(run):
+    result = run("Llama 3.1 8B", "--task", "lora", "--lora-targets", "q,zz")
+    assert result.exit_code == 2 and "Unknown LoRA target 'zz'" in result.output

@@ -29,8 +29,11 @@ VERDICTS = [
     ("can a 4090 fine-tune llama 3 8b with qlora", "yes"),
     ("can a 4090 fine-tune llama 3 8b with lora", "yes"),
     ("can 24gb run llama 3 8b", "yes"),
-    ("can a mac with 64gb run llama 3 70b in 4-bit", "yes"),
+    # "4-bit" reads as GPTQ, which has no Apple kernels: the change is a 4-bit type that runs there (Q4_K_M).
+    ("can a mac with 64gb run llama 3 70b in 4-bit", "with_changes"),
     ("¿Puede una 4090 correr Llama 3 8B?", "yes"),
+    # TRL + PEFT: NF4 base (~5.7 GB with its 16-bit embeddings), embeddings and head upcast to fp32 (+2.1 GB for a
+    # 128k vocabulary), checkpointing and TRL's chunked loss (no full logits): ~9.8 GiB of 11.8 GiB, room kept.
     ("¿Puedo entrenar Llama 3 8B con QLoRA en una 3060?", "yes"),
     ("can a 3060 run mistral 7b", "with_changes"),
     ("can a 3090 fine-tune llama 2 13b with lora", "with_changes"),
@@ -69,14 +72,14 @@ def test_fit_verdicts(question: str, verdict: str) -> None:
 
 
 def test_training_a_7b_on_a_4060_names_full_training_and_qlora() -> None:
-    """ "Can a 4060 train a 7B?": full training needs over 100 GiB, and QLoRA fits (figures from the estimator)."""
+    """ "Can a 4060 train a 7B?": full training needs over 100 GiB (16 bytes a parameter); with no framework named,
+    QLoRA with Unsloth on shorter sequences fits the 8 GB card, and the answer says it leaves transformers."""
     reply = ask("Can a 4060 train a 7B?")
     assert reply.model is not None and reply.task == "full_finetune" and reply.verdict == "with_changes"
     full = estimate(job(reply.model.id, "rtx-4060", task="full_finetune"))
-    qlora = estimate(job(reply.model.id, "rtx-4060", task="qlora"))
-    assert full.total_gib > 100 and qlora.fits
+    assert full.total_gib > 16 * 7e9 / 2**30  # 104 GiB of weights, gradients and AdamW states alone
     assert gib(full.total_gib, "en") in reply.text
-    assert reply.suggestion == t("en", "suggest.qlora", total=gib(qlora.total_gib, "en"))
+    assert reply.suggestion is not None and "Unsloth" in reply.suggestion and "QLoRA" in reply.suggestion
     assert reply.model.name in reply.text  # which model stands for "a 7B" is said
 
 
@@ -136,7 +139,8 @@ def test_requirements_for_training_list_the_other_methods() -> None:
 
 
 def test_recommend_gpu_lists_the_cheapest_that_fit() -> None:
-    """Recommended GPUs fit (per the estimator), in price order, and no cheaper GPU fits."""
+    """Recommended GPUs fit (per the estimator), in price order, and no cheaper GPU that trains well (matrix units,
+    native bf16, CUDA or ROCm) fits."""
     reply = ask("What GPU do I need to fine-tune Llama 2 7B with LoRA?")
     assert reply.intent == "recommend_gpu" and reply.recommendations
     plain = job("llama-2-7b", task="lora")
@@ -147,7 +151,8 @@ def test_recommend_gpu_lists_the_cheapest_that_fit() -> None:
         prices.append(gpu.price_usd or 0)
     assert prices == sorted(prices)
     for gpu in CATALOG.gpus:
-        if gpu.price_usd and gpu.price_usd < prices[0]:
+        trains_well = gpu.tensor_cores and gpu.bf16 and gpu.backend in ("cuda", "rocm")
+        if gpu.price_usd and gpu.price_usd < prices[0] and trains_well:
             assert not estimate(plain.model_copy(update={"gpu": gpu})).fits, gpu.id
 
 
@@ -342,7 +347,7 @@ def test_server_sized_jobs_also_offer_several_desktop_cards() -> None:
 
 def test_follow_up_on_a_query() -> None:
     """A previous Query (a slash command's options) works as the previous turn too."""
-    previous = Query(intent="fit", language="es", model="llama-3-8b", gpu="rtx-4060", task="full_finetune")
+    previous = Query(intent="fit", language="es", model="llama-3-8b", gpu="rtx-4090", task="full_finetune")
     reply = ask("¿y con QLoRA?", previous=previous)
     assert (reply.task, reply.verdict, reply.language) == ("qlora", "yes", "es")
 

@@ -12,8 +12,11 @@ import yaml
 
 from knowledge.errors import CatalogError
 from knowledge.estimator import catalog as catalog_module
-from knowledge.estimator.catalog import Catalog, Model, normalize
+from knowledge.estimator.catalog import Catalog, Model, load_catalog, normalize
 from knowledge.estimator.data_files import PACKAGE_DATA
+from knowledge.estimator.estimate import estimate
+from knowledge.estimator.job import Job
+from knowledge.estimator.precision import bits, resolve
 
 MODELS: tuple[Model, ...] = catalog_module._load("models.yaml", Model, "models")
 BY_ID = {model.id: model for model in MODELS}
@@ -71,6 +74,68 @@ REQUIRED_IDS = [
     "codellama-7b",
     "codellama-13b",
     "codellama-34b",
+    # issue 10: the catalog to late 2026
+    "llama-4-scout",
+    "llama-4-maverick",
+    "llama-3.2-11b-vision",
+    "llama-3.2-90b-vision",
+    "gemma-3-1b",
+    "gemma-3-4b",
+    "gemma-3-12b",
+    "gemma-3-27b",
+    "gemma-3n-e2b",
+    "gemma-3n-e4b",
+    "gpt-oss-20b",
+    "gpt-oss-120b",
+    "qwen3-0.6b",
+    "qwen3-1.7b",
+    "qwen3-235b-a22b",
+    "qwen3-coder-30b-a3b",
+    "qwen3-coder-480b-a35b",
+    "qwen3-next-80b-a3b",
+    "qwen2.5-coder-7b",
+    "qwen2.5-coder-32b",
+    "qwq-32b",
+    "deepseek-v3.1",
+    "deepseek-v3.2",
+    "deepseek-r1-distill-qwen-1.5b",
+    "deepseek-r1-distill-qwen-7b",
+    "deepseek-r1-distill-qwen-14b",
+    "deepseek-r1-distill-qwen-32b",
+    "deepseek-r1-distill-llama-8b",
+    "deepseek-r1-distill-llama-70b",
+    "mistral-nemo-12b",
+    "mistral-small-3",
+    "mistral-small-3.1",
+    "mistral-small-3.2",
+    "mistral-large-2",
+    "codestral-22b",
+    "devstral-small",
+    "magistral-small",
+    "phi-4-mini",
+    "phi-4-reasoning",
+    "phi-3.5-moe",
+    "kimi-k2",
+    "glm-4.5",
+    "glm-4.5-air",
+    "glm-4.6",
+    "minimax-m2",
+    "command-r",
+    "command-r-plus",
+    "command-a",
+    "llama-3.1-nemotron-70b",
+    "llama-3.1-nemotron-51b",
+    "llama-3.3-nemotron-super-49b",
+    "granite-3.3-8b",
+    "granite-3.3-2b",
+    "olmo-2-7b",
+    "olmo-2-13b",
+    "olmo-2-32b",
+    "smollm2-1.7b",
+    "smollm3-3b",
+    "falcon3-7b",
+    "falcon3-10b",
+    "yi-1.5-34b",
 ]
 
 REQUIRED_FAMILIES = {
@@ -115,9 +180,15 @@ def _published_range(figure: int) -> tuple[int, int]:
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.id)
 def test_computed_params_match_the_official_count(model: Model) -> None:
-    """The count computed from the architecture is within 0.5% of the count its authors publish."""
-    error = abs(model.params - model.params_official) / model.params_official
-    assert error <= 0.005, f"{model.id}: computed {model.params:,} vs official {model.params_official:,}"
+    """The count computed from the layer list is within 1% of an exact published count, or within the rounding
+    of a rounded one ("355B"); where it is not, the entry says why, and is still within 5%."""
+    low, high = _published_range(model.params_official)
+    matches = low <= model.params < high
+    if model.params_gap_reason:
+        assert not matches, f"{model.id}: the count matches, drop params_gap_reason"
+        assert abs(model.params - model.params_official) / model.params_official <= 0.05, model.id
+    else:
+        assert matches, f"{model.id}: computed {model.params:,} vs official {model.params_official:,}"
 
 
 @pytest.mark.parametrize("model", MOE, ids=lambda m: m.id)
@@ -129,7 +200,7 @@ def test_moe_active_params_match_the_published_active_count(model: Model) -> Non
         active -= model.architecture.embedding_params()
     low, high = _published_range(model.params_active_official)
     assert low <= active < high, f"{model.id}: computed {active:,} vs published {model.params_active_official:,}"
-    assert active < model.params < 20 * active
+    assert active < model.params < 50 * active  # Kimi K2: 1T total for 32B active
 
 
 def test_deepseek_active_count_needs_its_embedding_convention() -> None:
@@ -140,8 +211,8 @@ def test_deepseek_active_count_needs_its_embedding_convention() -> None:
 
 
 def test_the_catalog_has_every_required_model_and_family() -> None:
-    """Every model the issue names is present under the id other modules use, at least 45 in all."""
-    assert len(MODELS) >= 45
+    """Every model the issues name is present under the id other modules use, at least 150 in all."""
+    assert len(MODELS) >= 150
     assert set(REQUIRED_IDS) <= BY_ID.keys()
     assert {model.family for model in MODELS} >= REQUIRED_FAMILIES
 
@@ -212,6 +283,35 @@ TYPED_NAMES = [
     ("qwen3 30b", "qwen3-30b-a3b"),
     ("Qwen3-8B", "qwen3-8b"),
     ("phi4", "phi-4"),
+    ("gpt-oss-20b", "gpt-oss-20b"),
+    ("gpt-oss:120b", "gpt-oss-120b"),
+    ("qwen3 30b a3b", "qwen3-30b-a3b"),
+    ("Qwen3-235B-A22B", "qwen3-235b-a22b"),
+    ("Qwen2.5-Coder-32B", "qwen2.5-coder-32b"),
+    ("Qwen2.5-Coder-32B-Instruct", "qwen2.5-coder-32b"),
+    ("r1 distill qwen 32b", "deepseek-r1-distill-qwen-32b"),
+    ("DeepSeek-R1-Distill-Qwen-32B", "deepseek-r1-distill-qwen-32b"),
+    ("DeepSeek-R1-Distill-Llama-70B", "deepseek-r1-distill-llama-70b"),
+    ("mistral large 2", "mistral-large-2"),
+    ("Mistral-Small-3.2-24B-Instruct-2506", "mistral-small-3.2"),
+    ("phi 4 mini", "phi-4-mini"),
+    ("Phi-4-mini", "phi-4-mini"),
+    ("llama 3.2 11b vision", "llama-3.2-11b-vision"),
+    ("Llama 4 Scout", "llama-4-scout"),
+    ("Llama-4-Maverick-17B-128E-Instruct", "llama-4-maverick"),
+    ("Gemma 3 27B", "gemma-3-27b"),
+    ("gemma-3n-E4B-it", "gemma-3n-e4b"),
+    ("Qwen3-Next-80B-A3B-Instruct", "qwen3-next-80b-a3b"),
+    ("Kimi K2", "kimi-k2"),
+    ("GLM-4.5-Air", "glm-4.5-air"),
+    ("Command R+", "command-r-plus"),
+    ("QwQ-32B", "qwq-32b"),
+    ("deepseek-r1:7b", "deepseek-r1-distill-qwen-7b"),
+    ("r1 distill llama 8b", "deepseek-r1-distill-llama-8b"),
+    ("llama3.2-vision", "llama-3.2-11b-vision"),
+    ("Mistral-Nemo-Base-2407", "mistral-nemo-12b"),
+    ("Command-R-Plus", "command-r-plus"),
+    ("Command R", "command-r"),
 ]
 
 
@@ -343,3 +443,99 @@ def test_published_range_reads_the_precision_of_a_figure() -> None:
     assert _published_range(37_000_000_000) == (36_500_000_000, 38_000_000_000)
     assert _published_range(3_300_000_000) == (3_250_000_000, 3_400_000_000)
     assert _published_range(12_879_925_248) == (12_879_925_248 - 128_799_252, 12_879_925_248 + 128_799_252)
+
+
+# ---- native precision ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.id)
+def test_native_precision_is_a_known_precision(model: Model) -> None:
+    """Every model's release precision is one of precisions.yaml, so a question without one can use it."""
+    assert resolve(model.native_precision).id == model.native_precision
+
+
+def test_a_question_without_a_precision_takes_the_release_precision() -> None:
+    """DeepSeek V3 is released in FP8: an estimate naming no precision weighs it in FP8, not 16-bit."""
+    result = estimate(Job(model=BY_ID["deepseek-v3"]))
+    assert result.job.precision == "fp8"
+    assert result.job.precision == BY_ID["deepseek-v3"].native_precision
+    assert estimate(Job(model=BY_ID["llama-3.1-8b"])).job.precision == "bf16"
+
+
+def test_microscaling_formats_count_their_block_scales() -> None:
+    """MXFP4: 4-bit E2M1 + one 8-bit E8M0 scale per 32 = 4 + 8/32 = 4.25 bits (OCP MX spec v1.0).
+    NVFP4: 4-bit E2M1 + one 8-bit E4M3 scale per 16 = 4 + 8/16 = 4.5 bits (NVIDIA's NVFP4 description)."""
+    assert bits("mxfp4") == 4 + 8 / 32 == 4.25
+    assert bits("nvfp4") == 4 + 8 / 16 == 4.5
+    assert resolve("MXFP4").id == "mxfp4"
+    assert resolve("nvfp4").id == "nvfp4"
+
+
+# ---- release dates and the model a bare size means ----------------------------------------------------------
+
+
+def _nominal_size(name: str) -> str | None:
+    """The size a model's name gives ("Qwen3 30B-A3B" -> "30", "Llama 3.1 8B" -> "8"), if any."""
+    match = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)B\b", name, flags=re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def test_at_most_one_size_default_per_nominal_size() -> None:
+    """A bare "8B" or "70B" means one model: the size defaults name their size and never share it."""
+    owners: dict[str, list[str]] = {}
+    for model in MODELS:
+        if model.size_default:
+            size = _nominal_size(model.name)
+            assert size is not None, f"{model.id}: a size default needs its size in the name"
+            owners.setdefault(size, []).append(model.id)
+    assert {size: ids for size, ids in owners.items() if len(ids) > 1} == {}
+    # The issue's examples: a 7B, an 8B, a 32B and a 70B are current Qwen / Llama 3.1 class models.
+    assert owners["8"] == ["llama-3.1-8b"]
+    assert owners["70"] == ["llama-3.1-70b"]
+    assert owners["32"] == ["qwen3-32b"]
+    assert owners["7"] == ["qwen2.5-7b"]
+
+
+def test_size_defaults_are_plain_current_models() -> None:
+    """A bare size never lands on a coder, distill or vision variant, nor on a model older than 2024."""
+    for model in MODELS:
+        if model.size_default:
+            assert not re.search(r"coder|distill|vision|code", model.id), model.id
+            assert model.released is not None and model.released >= "2023-07", model.id
+
+
+def test_every_model_says_when_it_was_released() -> None:
+    """Every entry has a YYYY-MM release month, no later than the catalog's date (late 2026)."""
+    for model in MODELS:
+        assert model.released is not None and "2019-01" <= model.released <= "2026-12", model.id
+
+
+@pytest.mark.parametrize(
+    ("model_id", "gpu_id", "emulated"),
+    [
+        ("gpt-oss-20b", "rtx-3090", True),  # Ampere: no FP4 units
+        ("gpt-oss-20b", "rtx-5090", False),  # Blackwell runs MXFP4 natively
+        ("deepseek-r1-distill-qwen-7b", "rtx-3090", False),  # bf16 release: nothing to say
+        ("deepseek-v3", "h100-sxm", False),  # Hopper runs FP8 natively
+    ],
+)
+def test_a_release_format_the_gpu_cannot_compute_in_is_said(model_id: str, gpu_id: str, emulated: bool) -> None:
+    """A native FP8/FP4 release on a GPU without those units is stated: weight-only kernels, slower than native."""
+    catalog = load_catalog()
+    result = estimate(Job(model=BY_ID[model_id], gpu=catalog.gpu(gpu_id), gpus=8 if model_id == "deepseek-v3" else 1))
+    keys = [assumption.key for assumption in result.assumptions]
+    assert ("assume.weight_only" in keys) == emulated
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.id)
+def test_every_model_estimates_as_released_in_gguf_and_for_qlora(model: Model) -> None:
+    """Each entry's layer list gives an estimate at its release precision, in Q4_K_M and for QLoRA; Q4_K_M
+    weights are smaller than a 16-bit or FP8 release (not than an MXFP4 or INT4 one: about 4.25-4.5 bits too)."""
+    released = estimate(Job(model=model))
+    gguf = estimate(Job(model=model, precision="q4_k_m", runtime="llama.cpp"))
+    qlora = estimate(Job(model=model, task="qlora"))
+    assert released.job.precision == model.native_precision
+    assert min(released.memory.kv_cache_bytes, gguf.memory.kv_cache_bytes) > 0
+    assert qlora.memory.gradients_bytes > 0
+    if resolve(model.native_precision).kind in ("float", "fp8"):
+        assert gguf.memory.weights_bytes < released.memory.weights_bytes

@@ -60,7 +60,8 @@ class TestWeights:
         if precision in ("q8_0", "q6_k"):
             expected = model.params * bits_per_weight / 8
         result = estimate(job(catalog, "Llama 2 7B", precision=precision))
-        assert result.memory.weights_bytes == pytest.approx(expected, rel=0.01)
+        on_gpu_and_host = result.memory.weights_bytes + result.host_weights_bytes  # the whole file
+        assert on_gpu_and_host == pytest.approx(expected, rel=0.01)
 
     def test_gguf_mixes_cost_more_than_their_base_type(self, catalog):
         """Q4_K_M promotes half of attn_v and ffn_down to Q6_K, so it is larger than Q4_K_S."""
@@ -99,7 +100,7 @@ class TestKvCache:
     def test_quantized_kv_cache_is_smaller(self, catalog):
         """An fp8 KV cache is half of fp16; q4_0 is 0.5625/2 of it (18-byte blocks of 32)."""
         fp16 = estimate(job(catalog, "Llama 3.1 8B", kv_precision="fp16")).memory.kv_cache_bytes
-        fp8 = estimate(job(catalog, "Llama 3.1 8B", kv_precision="fp8")).memory.kv_cache_bytes
+        fp8 = estimate(job(catalog, "Llama 3.1 8B", kv_precision="fp8", runtime="vllm")).memory.kv_cache_bytes
         q4 = estimate(job(catalog, "Llama 3.1 8B", kv_precision="q4_0", precision="q4_k_m")).memory.kv_cache_bytes
         assert fp8 == pytest.approx(fp16 / 2, rel=REL)
         assert q4 == pytest.approx(fp16 * 0.5625 / 2, rel=REL)
@@ -121,14 +122,14 @@ class TestActivations:
     def test_training_layer_follows_korthikanti_adapted_to_swiglu(self, catalog):
         """Llama 2 7B, s=2048, b=1, flash attention, no checkpointing: per token per layer
         10h + 2q + 4kv + 8 x ffn = 40,960 + 8,192 + 16,384 + 88,064 = 153,600 bytes (B3 without dropout)."""
-        result = estimate(job(catalog, "Llama 2 7B", task="full_finetune", checkpointing=False))
+        result = estimate(job(catalog, "Llama 2 7B", task="full_finetune", checkpointing=False, runtime="torchtune"))
         layers = 32 * 153_600 * 2048
-        loss = 2048 * 32000 * 6 / 8  # one of 8 chunks of 16-bit logits and their fp32 upcast
+        loss = 2048 * 32000 * 6 / 8  # torchtune: one of 8 chunks of 16-bit logits and their fp32 upcast
         assert result.memory.activations_bytes == pytest.approx(layers + loss, rel=REL)
 
     def test_checkpointing_keeps_layer_inputs_and_one_layer(self, catalog):
         """With checkpointing: 2h bytes per token per layer plus one recomputed layer."""
-        result = estimate(job(catalog, "Llama 2 7B", task="full_finetune", checkpointing=True))
+        result = estimate(job(catalog, "Llama 2 7B", task="full_finetune", checkpointing=True, runtime="torchtune"))
         expected = 32 * 2048 * 4096 * 2 + 153_600 * 2048
         assert result.memory.activations_bytes == pytest.approx(expected, rel=REL)
 
@@ -140,9 +141,15 @@ class TestActivations:
         assert extra == pytest.approx(32 * 4 * 32 * 2048 * 2048, rel=REL)
 
     def test_a_plain_loss_materialises_fp32_logits(self, catalog):
-        """Without chunked cross-entropy the loss keeps 10 bytes per vocabulary entry per token."""
-        chunked = estimate(job(catalog, "Llama 3.1 8B", task="full_finetune"))
-        plain = estimate(job(catalog, "Llama 3.1 8B", task="full_finetune", chunked_loss=False))
+        """transformers' loss (ForCausalLMLoss upcasts the logits to fp32) keeps 10 bytes per vocabulary entry per
+        token at its peak; torchtune's chunked cross-entropy only 6 bytes for one chunk of 8."""
+        plain = estimate(
+            job(catalog, "Llama 3.1 8B", task="full_finetune", runtime="transformers", checkpointing=False,
+                chunked_loss=False)
+        )  # fmt: skip
+        chunked = estimate(
+            job(catalog, "Llama 3.1 8B", task="full_finetune", runtime="torchtune", checkpointing=False)
+        )
         extra = plain.memory.activations_bytes - chunked.memory.activations_bytes
         assert extra == pytest.approx(2048 * 128256 * (10 - 6 / 8), rel=REL)
 
@@ -235,9 +242,11 @@ class TestSpeed:
         assert result.tokens_per_s == pytest.approx(dense.tokens_per_s, rel=0.25)
 
     def test_training_time_is_six_n_d_at_the_stated_utilisation(self, catalog):
-        """Full training: 6 x N x D FLOPs at 40 % of peak."""
+        """Full training without recomputation: 6 x N x D FLOPs at 40 % of peak."""
         gpu = catalog.find_gpu("H100 SXM")
-        result = estimate(job(catalog, "Llama 2 7B", task="pretrain", gpu="H100 SXM", training_tokens=10**9))
+        result = estimate(
+            job(catalog, "Llama 2 7B", task="pretrain", gpu="H100 SXM", training_tokens=10**9, checkpointing=False)
+        )
         hours = 6 * 6_738_415_616 * 1e9 / (0.4 * gpu.fp16_tensor_tflops * 1e12) / 3600
         assert result.training_hours == pytest.approx(hours, rel=0.01)
 

@@ -41,10 +41,15 @@ def test_a_whole_argument(argument, repo):
 
 
 def test_a_repo_outside_the_catalog_is_kept_as_typed():
-    """Qwen2.5-Coder-32B is not Qwen2.5 32B: the repo id is the model, no size or family is read inside it."""
-    query = understand("can a 4090 run Qwen/Qwen2.5-Coder-32B?")
-    assert query.model == "Qwen/Qwen2.5-Coder-32B" and query.model_size_b is None
+    """Qwen2.5-Math-7B is not Qwen2.5 7B: the repo id is the model, no size or family is read inside it."""
+    query = understand("can a 4090 run Qwen/Qwen2.5-Math-7B?")
+    assert query.model == "Qwen/Qwen2.5-Math-7B" and query.model_size_b is None
     assert query.gpu == "rtx-4090" and query.intent == "fit"
+
+
+def test_a_catalog_models_base_repo_is_the_catalog_model():
+    """Qwen2.5-Coder-32B (base) and -Instruct are one catalog model, and not Qwen2.5 32B."""
+    assert understand("can a 4090 run Qwen/Qwen2.5-Coder-32B?").model == "qwen2.5-coder-32b"
 
 
 def test_the_catalogs_source_repo_is_the_catalog_model():

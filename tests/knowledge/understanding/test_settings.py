@@ -59,18 +59,15 @@ def test_runtimes_named_in_questions(question: str, runtime: str) -> None:
 @pytest.mark.parametrize(
     ("question", "targets"),
     [
-        ("fine-tune llama 3 8b with LoRA on q,v on a 4090", ("q_proj", "v_proj")),
-        ("¿puedo entrenar llama 3 8b con LoRA en q y v en una 4090?", ("q_proj", "v_proj")),
-        ("lora on q_proj, k_proj, v_proj and o_proj for llama 3 8b", ("q_proj", "k_proj", "v_proj", "o_proj")),
-        ("LoRA on attention for llama 3 8b on a 4090", ("q_proj", "k_proj", "v_proj", "o_proj")),
-        (
-            "lora sobre todas las capas lineales de llama 3 8b",
-            ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"),
-        ),
+        ("fine-tune llama 3 8b with LoRA on q,v on a 4090", ("q", "v")),
+        ("¿puedo entrenar llama 3 8b con LoRA en q y v en una 4090?", ("q", "v")),
+        ("lora on q_proj, k_proj, v_proj and o_proj for llama 3 8b", ("q", "k", "v", "o")),
+        ("LoRA on attention for llama 3 8b on a 4090", ("q", "k", "v", "o")),
+        ("lora sobre todas las capas lineales de llama 3 8b", ("q", "k", "v", "o", "gate", "up", "down")),
     ],
 )
 def test_lora_targets_named_in_questions(question: str, targets: tuple[str, ...]) -> None:
-    """ "LoRA on q,v" names the modules the adapters train (PEFT's names), and the task is LoRA."""
+    """ "LoRA on q,v" names the projections the adapters train (q_proj is q), and the task is LoRA."""
     query = understand(question)
     assert (query.lora_targets, query.task) == (targets, "lora")
 

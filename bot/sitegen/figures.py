@@ -67,7 +67,7 @@ _JOBS: dict[tuple[object, ...], Estimate | None] = {}
 _ON_GPU: dict[tuple[str, str, str, str | None], Estimate | None] = {}
 _VERDICTS: dict[tuple[str, str, str], Verdict] = {}
 _NEEDS: dict[tuple[str, str, str | None], int | None] = {}
-_USABLE: dict[str, int] = {}
+_THRESHOLDS: dict[tuple[object, ...], int | None] = {}
 
 
 def job_estimate(model: Model, task: Task, precision: str | None = None, **options: object) -> Estimate | None:
@@ -92,20 +92,37 @@ def on_gpu(model: Model, gpu: Gpu, task: Task, precision: str | None = None) -> 
     return _ON_GPU[key]
 
 
-def fits(model: Model, gpu: Gpu, task: Task, precision: str | None = None) -> bool:
-    """Whether the job fits the GPU as asked: the estimator's per-GPU figure against the GPU's usable memory.
+def threshold(model: Model, gpu: Gpu, task: Task, precision: str | None = None, **options: object) -> int | None:
+    """The most a job of this kind may need per GPU for the estimator to say it fits this GPU as is: the
+    runtime's limit on the GPU less its headroom margin, both read from one estimate on that GPU (they depend
+    on the runtime and the GPU, not on the model); None where the runtime cannot run it there."""
+    key = (gpu.id, task, precision, *sorted(options.items()))
+    if key not in _THRESHOLDS:
+        try:
+            result = estimate(Job(model=model, task=task, precision=precision, gpu=gpu, **options))
+        except InvalidQuery:
+            result = None
+        if result is None or result.unsupported or result.headroom_bytes is None or result.margin_bytes is None:
+            _THRESHOLDS[key] = None
+        else:
+            _THRESHOLDS[key] = result.per_gpu_bytes + result.headroom_bytes - result.margin_bytes
+    return _THRESHOLDS[key]
 
-    This is ``Estimate.fits`` for one GPU, read from the GPU-less estimate so that a table of every model on
-    every GPU asks the estimator once per model; ``tests/site`` checks it against ``estimate(job).fits``.
+
+def fits(model: Model, gpu: Gpu, task: Task, precision: str | None = None) -> bool:
+    """Whether the job fits the GPU as asked (``Estimate.fits``: with the runtime's headroom margin free).
+
+    Read from the GPU-less estimate and the GPU's :func:`threshold`, so that a table of every model on every
+    GPU asks the estimator once per model and once per GPU; ``tests/site`` checks it against
+    ``estimate(job).fits``.
     """
     key = (model.id, task, precision)
     if key not in _NEEDS:
         result = job_estimate(model, task, precision)
         _NEEDS[key] = None if result is None else result.per_gpu_bytes
     needed = _NEEDS[key]
-    if gpu.id not in _USABLE:
-        _USABLE[gpu.id] = gpu.usable_memory_bytes
-    return needed is not None and needed <= _USABLE[gpu.id]
+    limit = threshold(model, gpu, task, precision) if needed is not None else None
+    return needed is not None and limit is not None and needed <= limit
 
 
 def tokens_per_s(model: Model, gpu: Gpu, precision: str) -> float | None:

@@ -3,7 +3,7 @@
 The grid is tasks × set-ups (precisions, or training set-ups) × a context ladder × batch sizes, each cell
 computed by the real estimator (:func:`knowledge.estimator.estimate.estimate`): memory per GPU, its
 components, system RAM, and a bit mask of the common machines (:data:`bot.sitegen.figures.REFERENCE_GPUS`)
-it fits as asked (the estimator's rule, ``per_gpu_bytes <= usable_memory_bytes``, evaluated here in bytes).
+it fits as asked (the estimator's rule: the runtime's headroom margin left free; :func:`figures.threshold`).
 Each set-up also lists the changes to try when a cell does not fit, cheapest first, in the order of
 :mod:`knowledge.estimator.verdicts`; the page walks that list and picks the first cell that fits. The page
 computes nothing: no memory formula exists in JavaScript.
@@ -18,9 +18,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sitegen.figures import reference_gpus
+from bot.sitegen.figures import reference_gpus, threshold
 from knowledge.errors import InvalidQuery
-from knowledge.estimator.catalog import Catalog, Gpu, Model
+from knowledge.estimator.catalog import Catalog, Model
 from knowledge.estimator.estimate import estimate
 from knowledge.estimator.job import Estimate, Job, Task
 from knowledge.estimator.verdicts import INFERENCE_LADDER, LOSSY
@@ -98,13 +98,13 @@ def _gib(value: int) -> float:
     return round(value / 2**30, 2)
 
 
-def _cell(result: Estimate | None, machines: tuple[Gpu, ...]) -> list[float | int] | None:
+def _cell(result: Estimate | None, limits: list[int | None]) -> list[float | int] | None:
     if result is None:
         return None
     memory = result.memory
     mask = 0
-    for index, gpu in enumerate(machines):
-        if result.per_gpu_bytes <= gpu.usable_memory_bytes:
+    for index, limit in enumerate(limits):
+        if limit is not None and result.per_gpu_bytes <= limit:
             mask |= 1 << index
     return [
         _gib(result.per_gpu_bytes),
@@ -136,7 +136,9 @@ def grid(catalog: Catalog, model: Model) -> dict[str, Any]:
         ladder = contexts(model, task)
         rows = []
         for setup in setups:
-            cells = [[_cell(_estimate(model, task, setup, c, b), machines) for b in BATCHES] for c in ladder]
+            options = dict(setup.options)
+            limits = [threshold(model, gpu, task, setup.precision, **options) for gpu in machines]
+            cells = [[_cell(_estimate(model, task, setup, c, b), limits) for b in BATCHES] for c in ladder]
             if all(cell is None for row in cells for cell in row):
                 continue
             rows.append({"id": setup.id, "changes": changes(task, setup.id), "cells": cells})

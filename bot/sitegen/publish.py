@@ -89,9 +89,12 @@ def render_page(env: jinja2.Environment, page: Page, lang: Language, labels: Lab
     return text, fragments
 
 
-def all_grids(catalog: Catalog) -> dict[Path, str]:
-    """The calculator's grid of every model, keyed by its path in the build tree (once, at the Spanish root)."""
-    return {Path("es") / "grids" / f"{model.id}.json": grid_json(catalog, model) for model in catalog.models}
+def all_grids(catalog: Catalog, share: slice = slice(None)) -> dict[Path, str]:
+    """The calculator's grid of every model (or of a ``share`` of them), keyed by its path in the build tree
+    (once, at the Spanish root)."""
+    return {
+        Path("es") / "grids" / f"{model.id}.json": grid_json(catalog, model) for model in catalog.models[share]
+    }
 
 
 def _needs_verdicts(page: Page) -> bool:
@@ -101,8 +104,8 @@ def _needs_verdicts(page: Page) -> bool:
 def render(catalog: Catalog | None = None) -> dict[Path, str]:
     """Every generated file of the site, keyed by its path in the build tree (``es/…``, ``en/…``).
 
-    For a large catalog a second process computes the verdicts and then the grids while this one writes the
-    pages that need neither (the GPU pages are the biggest part); the result is the same either way.
+    For a large catalog a second process computes the verdicts and then half of the grids while this one
+    writes the pages (those that need no verdict first) and then the other half; the result is the same.
     """
     catalog = catalog or load_catalog()
     pool = None
@@ -110,7 +113,7 @@ def render(catalog: Catalog | None = None) -> dict[Path, str]:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     try:
         verdicts = pool.submit(figures.all_verdicts, catalog) if pool else None
-        grids = pool.submit(all_grids, catalog) if pool else None
+        grids = pool.submit(all_grids, catalog, slice(1, None, 2)) if pool else None
         env = environment()
         labels = Labels.load()
         files: dict[Path, str] = {}
@@ -124,7 +127,9 @@ def render(catalog: Catalog | None = None) -> dict[Path, str]:
                 files[Path(lang) / page.file(lang)] = text
                 if fragments:
                     files[slots.slots_file(lang, page.file(lang))] = slots.dumps(fragments)
-        files.update(grids.result() if grids else all_grids(catalog))
+        files.update(all_grids(catalog, slice(0, None, 2)) if grids else all_grids(catalog))
+        if grids:
+            files.update(grids.result())
     finally:
         if pool:
             pool.shutdown()

@@ -73,6 +73,13 @@ def _search(page, home: str, query: str) -> list[str]:
     page.keyboard.press("s")
     page.locator("input.md-search__input").press_sequentially(query, delay=30)
     page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    last = query.split()[-1].lower()  # results update as one types: wait for those of the whole query
+    page.wait_for_function(
+        "last => [...document.querySelectorAll('.md-search-result__item > a')].some("
+        "a => (new URL(a.href).searchParams.get('h') || '').split(' ').includes(last))",
+        arg=last,
+        timeout=15_000,
+    )
     return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.pathname)")
 
 

@@ -13,7 +13,11 @@ from typing import Any
 
 import click
 
-from knowledge import CatalogError, load_catalog
+from bot.pydantic_plugins import skip_discovery
+
+skip_discovery()  # before knowledge builds a pydantic validator
+
+from knowledge import CatalogError, load_catalog  # noqa: E402  # after skip_discovery()
 
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "estimate": ("bot.commands.estimate", "Estimate the memory and speed of a model on a GPU."),

@@ -52,7 +52,7 @@ OddityKind = Literal[
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Oddity(_Model):
@@ -78,7 +78,7 @@ class Settings(BaseModel):
     (:meth:`keep`), the answer reports them (:class:`ResolvedQuery`) and the CLI and the bots offer them.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     task: Task | None = None
     precision: str | None = None  # weights precision
@@ -117,7 +117,7 @@ class Settings(BaseModel):
 class Query(Settings):
     """What a question asks, with names as typed (resolved against the catalog when answered)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     text: str = ""
     language: Language = "en"
@@ -143,7 +143,7 @@ class ResolvedQuery(Settings):
     a follow-up keeps only the settings that were asked.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     model_id: str | None = None
     gpu_id: str | None = None  # None for a bare memory budget

@@ -110,17 +110,19 @@ class MentionHandler:
             return
         answer = await self._bot.chat.ask(question, previous, fallback=fallback)
         embed = render.to_embed(render.answer_embed(answer))
+        # The turn is remembered before it is posted: a follow-up typed as soon as it shows must find it.
         if key is not None:  # a thread or a DM: answer right there
+            await self._bot.chat.remember(key, answer)
             await message.reply(embed=embed, mention_author=False)
         else:
             thread = await self._start_thread(message, question)
             if thread is None:
                 await message.reply(embed=embed, mention_author=False)
                 return
-            await thread.send(embed=embed)
             key = conversation_key(thread)
+            await self._bot.chat.remember(key, answer)
+            await thread.send(embed=embed)
         self._bot.chat.answered(answer)
-        await self._bot.chat.remember(key, answer)
         log.info("message %s answered (%s)", message.id, answer.error or answer.intent)
 
     async def _start_thread(self, message: discord.Message, question: str) -> discord.Thread | None:

@@ -212,10 +212,11 @@ class SlackBot:
             message = error_message(self.chat.apology(lang(), event_id))
             await self._post(client, channel, thread_ts, message, ref=event_id)
             return
+        # Remember the turn before posting it: a follow-up typed as soon as the answer shows must find it.
+        await self.chat.remember(thread, answer)
+        await self.chat.remember(dm, answer)
         if await self._post(client, channel, thread_ts, render(answer), ref=event_id):
             self.chat.answered(answer)
-            await self.chat.remember(thread, answer)
-            await self.chat.remember(dm, answer)
         else:  # let a retry from Slack try again
             await self.chat.release(message_key)
             await self.chat.release(f"event:{event_id}")

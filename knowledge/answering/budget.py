@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, PositiveFloat
 
 from knowledge.answer_model import Recommendation
@@ -29,7 +28,7 @@ _PRECISION_ORDER = ("q8_0", "q6_k", "q5_k_m", "q4_k_m", "q3_k_m", "q2_k")
 
 
 class Currency(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     usd_per_unit: PositiveFloat
     rate_date: str
@@ -38,6 +37,8 @@ class Currency(BaseModel):
 
 @functools.cache
 def currencies() -> dict[str, Currency]:
+    import yaml  # here, not at the top: only a question with a budget reads the rates
+
     raw = yaml.safe_load(_DATA.read_text(encoding="utf-8"))["currencies"]
     return {code: Currency.model_validate(entry) for code, entry in raw.items()}
 

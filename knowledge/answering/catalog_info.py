@@ -14,10 +14,11 @@ from knowledge.estimator.catalog import Catalog, Gpu, Model
 from knowledge.estimator.estimate import estimate
 from knowledge.estimator.job import Estimate, Job
 from knowledge.estimator.verdicts import assess
+from knowledge.folding import fold
 from knowledge.i18n import Language, gib, number, t
-from knowledge.understanding.entities import index
-from knowledge.understanding.lexicon import SPEED, TASK_WORDS, fold
-from knowledge.understanding.mentions import find_model
+from knowledge.understanding.lexicon import SPEED, TASK_WORDS
+from knowledge.understanding.name_agreement import find_model
+from knowledge.understanding.name_search import index
 from knowledge.understanding.quantities import LIMITS
 
 HELP_EXAMPLES = 6  # example questions shown by help (help.example.1 ... in the catalog)

@@ -4,6 +4,8 @@ catalog models that fit a GPU. Every pick is confirmed by the estimator on that 
 
 from __future__ import annotations
 
+import functools
+
 from knowledge.answer_model import Recommendation
 from knowledge.answering.budget import cards_within_budget, price_text, recommend_within_budget
 from knowledge.answering.layout_wording import layout_line
@@ -216,6 +218,13 @@ def _fewer_with_8bit(lang: Language, plain: Job, gpu: Gpu, count: int) -> list[s
     return [t(lang, "rec.count_8bit", hardware=hardware(lang, gpu, fewer), per_gpu=per_gpu(lang, result))]
 
 
+@functools.lru_cache(maxsize=8)
+def _by_size(catalog: Catalog) -> tuple[tuple[Model, ...], dict[tuple[str, str], int]]:
+    """A catalog's models, largest first, and a memo of their weight bytes by (model id, precision id): counting
+    parameters across the whole catalog at every question cost ~10 ms (catalogs and models are immutable)."""
+    return tuple(sorted(catalog.models, key=lambda m: m.params, reverse=True)), {}
+
+
 def largest_models(
     sit: Situation, gpu: Gpu, count: int, task: Task, precision: str | None, limit: int = 2
 ) -> list[tuple[Model, Estimate]]:
@@ -223,9 +232,14 @@ def largest_models(
     room = gpu.usable_memory_bytes * count
     bits = resolve(precision) if precision else None
     found: list[tuple[Model, Estimate]] = []
-    for model in sorted(sit.catalog.models, key=lambda m: m.params, reverse=True):
-        if bits is not None and weight_bytes(model.architecture, bits) > room:
-            continue  # the weights alone do not fit: no need to ask the estimator
+    ranked, weights = _by_size(sit.catalog)
+    for model in ranked:
+        if bits is not None:
+            key = (model.id, bits.id)
+            if key not in weights:
+                weights[key] = weight_bytes(model.architecture, bits)
+            if weights[key] > room:
+                continue  # the weights alone do not fit: no need to ask the estimator
         try:
             result = estimate(sit.job(model, on=gpu, count=count, task=task, precision=precision))
         except InvalidQuery:

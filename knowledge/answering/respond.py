@@ -16,20 +16,22 @@ from pydantic import ValidationError
 from knowledge.answer_model import Answer, GpuRef, Intent, ModelRef, Query, Reading, ResolvedQuery, Settings
 from knowledge.answering.assumptions import assumption_summary
 from knowledge.answering.catalog_info import compare, gpu_info, help_answer, model_info, nonsense, unknown, unknown_name
-from knowledge.answering.context import check_context, context_caveat
+from knowledge.answering.fit import fit
 from knowledge.answering.links import gpu_url, home_url, model_url
+from knowledge.answering.long_context import check_context, context_caveat
 from knowledge.answering.recommend import recommend_gpu, recommend_model
-from knowledge.answering.replies import fit, requirements, speed
+from knowledge.answering.requirements import requirements
 from knowledge.answering.serving import serving
 from knowledge.answering.situation import Draft, Situation
-from knowledge.answering.wording import BUDGET_ID, is_budget, memory_view
+from knowledge.answering.speed import speed
+from knowledge.answering.wording import BUDGET_ID, adjustment_lines, is_budget, memory_view
 from knowledge.errors import InvalidQuery, ModelSourceError, UnknownGpu, UnknownModel
 from knowledge.estimator.catalog import Catalog, Gpu, Model, load_catalog
 from knowledge.estimator.job import Job
 from knowledge.i18n import Language, gib, number, t
-from knowledge.understanding.entities import closest_gpus, index, representative
 from knowledge.understanding.hub_refs import hub_reference
-from knowledge.understanding.mentions import find_model
+from knowledge.understanding.name_agreement import find_model
+from knowledge.understanding.name_search import closest_gpus, index, representative
 from knowledge.understanding.understand import understand
 
 ErrorKind = Literal["unknown_model", "unknown_gpu", "invalid_query"]
@@ -61,6 +63,8 @@ _NOT_APPLICABLE: dict[str, tuple[str, ...]] = {
     "lora": ("kv_precision",),
     "qlora": ("kv_precision",),
 }
+# Intents whose job is the query's own task, precision and runtime: a setting it cannot honour is said first.
+_SAYS_ADJUSTMENTS: frozenset[Intent] = frozenset({"fit", "requirements", "speed", "recommend_gpu", "recommend_model"})
 # What an intent needs before it can be answered; without it the question is answered as another intent.
 _NEEDS_MODEL: frozenset[Intent] = frozenset({"fit", "requirements", "model_info", "speed", "serve"})
 
@@ -176,6 +180,8 @@ def _assemble(sit: Situation, intent: Intent, draft: Draft) -> Answer:
             url = home_url(lang)
     if intent in _ABOUT_A_JOB:
         draft.lines[:0] = context_caveat(sit)
+    if intent in _SAYS_ADJUSTMENTS:
+        draft.lines[:0] = adjustment_lines(lang, sit.adjustments)
     draft.lines[:0] = _readings(sit)
     lines = _fitting_lines(lang, draft, assumptions, url)
     text = "\n".join([draft.title, *lines, *_tail(lang, assumptions, url)])[:MAX_TEXT]

@@ -4,7 +4,7 @@ context vLLM (or SGLang, when named) holds at once, and the throughput at that c
 from __future__ import annotations
 
 from knowledge.answering.situation import Draft, Situation
-from knowledge.answering.wording import hardware, is_budget, memory_fields, precision_label, tokens
+from knowledge.answering.wording import RUNTIME_LABELS, hardware, is_budget, memory_fields, precision_label, tokens
 from knowledge.estimator.estimate import estimate
 from knowledge.estimator.job import to_gib
 from knowledge.estimator.precision import resolve
@@ -17,11 +17,14 @@ def serving(sit: Situation) -> Draft:
     assert sit.model is not None
     if sit.gpu is None or is_budget(sit.gpu):
         return Draft(title=t(lang, "serve.no_gpu", model=sit.model.name))
-    engine: Engine = "sglang" if str(sit.query.runtime) == "sglang" else "vllm"
-    precision = sit.query.precision
-    if precision and resolve(precision).kind == "gguf":
-        precision = None  # vLLM and SGLang serve 16-bit, FP8, AWQ or GPTQ checkpoints, not GGUF files
-    job = sit.job(task="inference", precision=precision, runtime="vllm", batch=1)
+    runtime = sit.query.runtime
+    engine: Engine = "sglang" if runtime == "sglang" else "vllm"
+    said: list[str] = []
+    if runtime not in (None, "vllm", "sglang"):
+        said.append(t(lang, "adjusted.serve_engine", runtime=RUNTIME_LABELS.get(runtime, runtime)))
+    asked = sit.query.precision
+    gguf = asked is not None and resolve(asked).kind == "gguf"
+    job = sit.job(task="inference", precision=None if gguf else asked, runtime="vllm", batch=1)
     served = serve(job, engine)
     where = hardware(lang, sit.gpu, sit.count)
     names = {
@@ -31,8 +34,18 @@ def serving(sit: Situation) -> Draft:
         "context": number(served.context_tokens, lang, 0),
         "precision": precision_label(lang, estimate(job).job.precision),
     }
+    if gguf:  # vLLM and SGLang serve 16-bit, FP8, AWQ or GPTQ checkpoints, not GGUF files
+        said.append(
+            t(
+                lang,
+                "adjusted.serve_gguf",
+                engine=names["engine"],
+                precision=precision_label(lang, asked),
+                used=names["precision"],
+            )
+        )
     result = estimate(job.model_copy(update={"batch": max(served.sequences, 1)}))
-    draft = Draft(title="", estimate=result, fields=memory_fields(lang, result))
+    draft = Draft(title="", lines=said, estimate=result, fields=memory_fields(lang, result))
     draft.concurrent_sequences = served.sequences
     if served.sequences == 0:
         draft.title = t(lang, "serve.none", **names)

@@ -8,6 +8,7 @@ numbers are written as the language writes them ("19.2 GiB", "19,2 GiB").
 from __future__ import annotations
 
 from knowledge.answer_model import Field, MemoryView
+from knowledge.answering.situation import Adjustment
 from knowledge.estimator.catalog import Gpu
 from knowledge.estimator.job import Estimate, Task, to_gib
 from knowledge.glossary import Component, component_name, precision_name, task_name
@@ -96,3 +97,26 @@ def joined(lang: Language, items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {t(lang, 'word.or')} {items[-1]}"
+
+
+_PRECISION_FIELDS = ("precision", "base")
+# Runtimes as their projects write them ("vllm" is typed; "vLLM" is its name).
+RUNTIME_LABELS = {
+    "vllm": "vLLM", "sglang": "SGLang", "mlx": "MLX", "unsloth": "Unsloth", "litgpt": "LitGPT", "axolotl": "Axolotl",
+}  # fmt: skip
+
+
+def adjustment_lines(lang: Language, adjustments: tuple[Adjustment, ...]) -> list[str]:
+    """Each setting the job could not honour, with what was estimated instead, one sentence each."""
+    lines = []
+    for adjustment in adjustments:
+        fields = dict(adjustment.fields)
+        for name in _PRECISION_FIELDS:
+            if name in fields:
+                fields[name] = precision_label(lang, fields[name])
+        if "runtime" in fields:
+            fields["runtime"] = RUNTIME_LABELS.get(fields["runtime"], fields["runtime"])
+        if "task" in fields:
+            fields["task"] = task_label(lang, fields["task"])  # type: ignore[arg-type]  # a Task id
+        lines.append(t(lang, adjustment.key, **fields))
+    return lines

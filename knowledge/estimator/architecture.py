@@ -29,7 +29,7 @@ _PATTERN_ITEM = re.compile(r"^([a-z]+)(?:\*(\d+))?$")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class MoE(_Frozen):

@@ -30,7 +30,7 @@ _DATA = Path(__file__).parent.parent / "data" / "measurements.jsonl"
 class Measurement(BaseModel):
     """One published measurement: the setup (as `vrambot estimate` flags), the figure and its tolerance."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     id: str
     model: str
@@ -45,7 +45,7 @@ class Measurement(BaseModel):
 class Comparison(BaseModel):
     """A measurement beside vrambot's estimate of the same quantity."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     measurement: Measurement
     runtime: str  # the runtime the estimate used

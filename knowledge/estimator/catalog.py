@@ -28,6 +28,7 @@ from rapidfuzz import fuzz, process
 from knowledge.errors import CatalogError, UnknownGpu, UnknownModel
 from knowledge.estimator.architecture import Architecture
 from knowledge.estimator.data_files import cached, data_dir, read_yaml
+from knowledge.folding import name_key
 
 _HUB_REPO = re.compile(r"^https://huggingface\.co/([\w.-]+/[\w.-]+)/")  # a source on the Hub: its repo
 _ID = r"^[a-z0-9][a-z0-9.]*(-[a-z0-9.]+)*$"  # "qwen2.5-7b": dots allowed after the first character
@@ -133,7 +134,7 @@ class Gpu(_Frozen):
     by default, less the driver's reserve (see ``DRIVER_RESERVE_SHARE``).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     id: str = Field(pattern=_ID)
     name: str
@@ -308,16 +309,18 @@ def _load(filename: str, kind: type[T], key: str) -> tuple[T, ...]:
     return tuple(items)
 
 
-def normalize(text: str) -> str:
-    """Lower-case, ASCII-ish form used to match what people type against names and aliases."""
-    text = text.lower().replace("‑", "-").replace("–", "-")
-    text = text.replace("+", " plus ")  # "Command R+" is not Command R; "Max+ 395" reads "max plus 395"
-    text = re.sub(r"[^a-z0-9.]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+FUZZY_CUTOFF = 86.0  # judgement: a slip of a letter or two in a name of ten, not another name
 
 
-def _compact(text: str) -> str:
-    return normalize(text).replace(" ", "")
+def closest_key(key: str, keys: Iterable[str]) -> str | None:
+    """The name key closest in spelling to ``key``, or None. The one fuzzy rule, used by the catalog's lookup and
+    by question understanding: a fuzzy match may fix letters, never numbers ("rtx 3060 6gb" is not the RTX 2060
+    6GB, "llama 9 70b" is not Llama 3 70B)."""
+    digits = re.findall(r"\d+", key)
+    for candidate, _score, _ in process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5):
+        if re.findall(r"\d+", candidate) == digits:
+            return str(candidate)
+    return None
 
 
 class Catalog:
@@ -341,7 +344,7 @@ class Catalog:
         names: dict[str, str] = {}
         for item in items:
             for name in (item.id, item.name, *item.aliases):
-                owner = names.setdefault(_compact(name), item.id)
+                owner = names.setdefault(name_key(name), item.id)
                 if owner != item.id:
                     kind = "models.yaml" if isinstance(item, Model) else "gpus.yaml"
                     raise CatalogError(
@@ -367,7 +370,7 @@ class Catalog:
         """The catalog model a Hub repo holds, if any: the repo its config.json comes from, or a repo whose
         name (without the organisation) is exactly one of the model's names or aliases
         ("meta-llama/Llama-3.1-8B-Instruct"). Never a fuzzy match: another repo is another model."""
-        model_id = self._model_by_repo.get(repo.lower()) or self._model_names.get(_compact(repo.split("/")[-1]))
+        model_id = self._model_by_repo.get(repo.lower()) or self._model_names.get(name_key(repo.split("/")[-1]))
         return None if model_id is None else self._model_by_id[model_id]
 
     def find_gpu(self, name: str) -> Gpu:
@@ -379,22 +382,18 @@ class Catalog:
 
     @staticmethod
     def _lookup(name: str, names: dict[str, str]) -> str | None:
-        key = _compact(name)
+        key = name_key(name)
         if not key:
             return None
         if key in names:
             return names[key]
-        # A fuzzy match may fix letters, never numbers: "rtx 3060 6gb" is not the RTX 2060 6GB.
-        digits = re.findall(r"\d+", key)
-        for candidate, _score, _ in process.extract(key, names.keys(), scorer=fuzz.ratio, score_cutoff=85, limit=5):
-            if re.findall(r"\d+", candidate) == digits:
-                return names[candidate]
-        return None
+        close = closest_key(key, names)
+        return None if close is None else names[close]
 
     @staticmethod
     def suggest(name: str, names: dict[str, str], by_id: dict[str, Any], limit: int = 3) -> tuple[str, ...]:
         """Display names of the closest catalog entries, for "did you mean ...?"."""
-        key = _compact(name)
+        key = name_key(name)
         found: list[str] = []
         for match, _score, _ in process.extract(key, names.keys(), scorer=fuzz.WRatio, limit=12):
             display = by_id[names[match]].name
@@ -414,7 +413,7 @@ class Catalog:
 
     @staticmethod
     def _rank(current: str, names: dict[str, str], limit: int) -> list[str]:
-        key = _compact(current)
+        key = name_key(current)
         ordered: list[str] = []
         if not key:
             ordered = list(dict.fromkeys(names.values()))
@@ -449,10 +448,20 @@ def _build() -> Catalog:
     return catalog
 
 
+def catalog_files() -> list[Path]:
+    """The files the catalog is made from: its data and the estimator's classes (a code change is a new key)."""
+    folder = data_dir()
+    files = [folder / name for name in ("models.yaml", "gpus.yaml", "seed.yaml")]
+    return [*files, *sorted(Path(__file__).parent.glob("*.py"))]
+
+
 @functools.cache
 def load_catalog() -> Catalog:
     """The catalog, validated once (then read from the cache keyed by the data's hash), once per process."""
-    folder = data_dir()
-    files = [folder / name for name in ("models.yaml", "gpus.yaml", "seed.yaml")]
-    code = sorted(Path(__file__).parent.glob("*.py"))  # the estimator's classes: a code change is a new key
-    return cached([*files, *code], _build)
+    return cached(catalog_files(), _build)
+
+
+def is_loaded(catalog: Catalog) -> bool:
+    """Whether ``catalog`` is the one :func:`load_catalog` returned in this process (checked without loading it):
+    what is derived from that one may be cached under :func:`catalog_files`' key."""
+    return load_catalog.cache_info().currsize > 0 and catalog is load_catalog()

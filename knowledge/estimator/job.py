@@ -30,7 +30,7 @@ def to_gib(value: int | float) -> float:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Job(_Frozen):

@@ -22,11 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, PositiveFloat, PositiveInt
 
 from knowledge.estimator.architecture import Architecture
 from knowledge.estimator.catalog import Gpu
+from knowledge.estimator.data_files import cached
 
 Split = Literal["single", "tensor", "layer", "data"]
 LAYER_SPLIT_RUNTIMES = frozenset({"llama.cpp"})
@@ -34,7 +34,7 @@ _DATA = Path(__file__).parent.parent / "data" / "interconnect.yaml"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class LinkKind(_Frozen):
@@ -66,7 +66,13 @@ class Interconnect(_Frozen):
 
 @functools.cache
 def interconnect() -> Interconnect:
-    """``data/interconnect.yaml``, validated once."""
+    """``data/interconnect.yaml``, validated once (then read from the cache keyed by the file's hash)."""
+    return cached([_DATA, Path(__file__)], _read_interconnect, kind="interconnect")
+
+
+def _read_interconnect() -> Interconnect:
+    import yaml  # here, not at the top: a start from the cache reads no YAML
+
     return Interconnect.model_validate(yaml.safe_load(_DATA.read_text(encoding="utf-8")))
 
 

@@ -44,7 +44,7 @@ OffloadKind = Literal["layers", "experts", "optimizer"]
 class OffloadPlan(BaseModel):
     """Where an offloaded job's weights live."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     kind: OffloadKind
     layers: int  # blocks of the model

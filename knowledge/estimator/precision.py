@@ -9,16 +9,15 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from knowledge.errors import CatalogError, InvalidQuery
 from knowledge.estimator.architecture import Architecture
-from knowledge.estimator.catalog import normalize
+from knowledge.estimator.data_files import cached
+from knowledge.folding import name_key
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 PrecisionKind = Literal["float", "fp8", "fp4", "bnb", "gptq", "gguf", "mlx"]
 MIXED = "mixed"  # training: bf16 compute with fp32 master weights and optimizer states
 MIXED_FP16 = "mixed_fp16"  # the same in fp16 with loss scaling, on GPUs without bf16 (V100, T4, RTX 20)
@@ -28,7 +27,7 @@ _DATA = Path(__file__).parent.parent / "data" / "precisions.yaml"
 class Precision(BaseModel):
     """A named precision and the storage type of each kind of tensor."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str
     name: str
@@ -46,7 +45,7 @@ class Precision(BaseModel):
 
 
 class PrecisionTable(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     storage_types: dict[str, float]
     precisions: tuple[Precision, ...]
@@ -55,9 +54,16 @@ class PrecisionTable(BaseModel):
 
 @functools.cache
 def table() -> PrecisionTable:
-    """The precision table, validated once; every storage type a precision names must exist."""
+    """The precision table, validated once (then read from the cache keyed by the file's hash)."""
+    return cached([_DATA, Path(__file__)], _read_table, kind="precisions")
+
+
+def _read_table() -> PrecisionTable:
+    """``precisions.yaml`` validated; every storage type a precision names must exist."""
+    import yaml
+
     try:
-        loaded = PrecisionTable.model_validate(yaml.load(_DATA.read_text(encoding="utf-8"), Loader=_LOADER))
+        loaded = PrecisionTable.model_validate(yaml.load(_DATA.read_text(encoding="utf-8"), Loader=_loader()))
     except (OSError, yaml.YAMLError, ValidationError) as error:
         raise CatalogError(f"precisions.yaml: {error}. Fix the file.") from error
     for p in loaded.precisions:
@@ -68,6 +74,13 @@ def table() -> PrecisionTable:
                     f"precisions.yaml: entry {p.id!r}, field {field!r}: unknown storage type {value!r}."
                 )
     return loaded
+
+
+def _loader() -> type[Any]:
+    import yaml
+
+    loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
+    return loader
 
 
 def precisions() -> tuple[Precision, ...]:
@@ -84,13 +97,14 @@ def _names() -> dict[str, str]:
     names: dict[str, str] = {}
     for p in precisions():
         for name in (p.id, p.name, *p.aliases):
-            names.setdefault(normalize(name).replace(" ", ""), p.id)
+            names.setdefault(name_key(name), p.id)
     return names
 
 
+@functools.lru_cache(maxsize=256)  # a question resolves the same few names a dozen times
 def resolve(name: str) -> Precision:
     """The precision a name refers to ("FP16", "q4_k_m", "8-bit", "int4"), or InvalidQuery with the choices."""
-    key = normalize(name).replace(" ", "")
+    key = name_key(name)
     found = _names().get(key) or _names().get(key.replace("_", ""))
     if found is None:
         raise InvalidQuery(

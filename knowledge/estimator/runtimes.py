@@ -11,18 +11,18 @@ import functools
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from knowledge.errors import CatalogError
-from knowledge.estimator.catalog import Backend, Gpu, normalize
+from knowledge.estimator.catalog import Backend, Gpu
+from knowledge.estimator.data_files import cached
+from knowledge.folding import name_key
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DATA = Path(__file__).parent.parent / "data" / "runtimes.yaml"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Headroom(_Frozen):
@@ -132,9 +132,15 @@ def _check(table: RuntimeTable) -> None:
 
 @functools.cache
 def table() -> RuntimeTable:
-    """The runtime profiles, validated once."""
+    """The runtime profiles, validated once (then read from the cache keyed by the file's hash)."""
+    return cached([_DATA, Path(__file__)], _read_table, kind="runtimes")
+
+
+def _read_table() -> RuntimeTable:
+    import yaml  # here, not at the top: a start from the cache reads no YAML
+
     try:
-        raw: Any = yaml.load(_DATA.read_text(encoding="utf-8"), Loader=_LOADER)
+        raw: Any = yaml.load(_DATA.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         loaded = RuntimeTable.model_validate(raw)
     except (OSError, yaml.YAMLError) as error:
         raise CatalogError(f"runtimes.yaml: cannot read it ({error}). Fix the file.") from error
@@ -158,13 +164,13 @@ def _by_name() -> dict[str, str]:
     names: dict[str, str] = {}
     for p in profiles():
         for name in (p.id, p.name, *p.aliases):
-            names.setdefault(normalize(name).replace(" ", ""), p.id)
+            names.setdefault(name_key(name), p.id)
     return names
 
 
 def runtime_id(name: str) -> str | None:
     """The runtime a name refers to ("ollama" is llama.cpp, "HF" transformers), or None."""
-    return _by_name().get(normalize(name).replace(" ", ""))
+    return _by_name().get(name_key(name))
 
 
 @functools.cache

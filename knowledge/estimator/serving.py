@@ -42,7 +42,7 @@ MIB = 2**20
 class Serving(BaseModel):
     """How a model is served on ``gpus`` GPUs at one context length."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     engine: Engine
     context_tokens: int

@@ -45,7 +45,7 @@ MAX_GPUS = 1024
 class Change(BaseModel):
     """A change to a job, and the estimate once it is made."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kind: ChangeKind
     job: Job
@@ -56,7 +56,7 @@ class Change(BaseModel):
 class Fit(BaseModel):
     """The verdict for a job on its GPU(s)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     verdict: Verdict
     estimate: Estimate  # the job as asked

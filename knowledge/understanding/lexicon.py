@@ -1,27 +1,17 @@
 """The words people use to ask about models and GPUs, in English and Spanish, as compiled patterns.
 
-Patterns run on *folded* text: lower case, accents removed ("cuánta" → "cuanta"), punctuation kept, so
-Spanish typed with or without accents matches the same pattern. Nothing here is shown to users; the
-answers' words live in the message catalogs (``knowledge/locales``).
+Patterns run on text folded by :func:`knowledge.folding.fold`: lower case, accents removed ("cuánta" →
+"cuanta"), punctuation kept, so Spanish typed with or without accents matches the same pattern. Nothing here
+is shown to users; the answers' words live in the message catalogs (``knowledge/locales``).
 """
 
 # fmt: off
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Final
 
-from knowledge.answer_model import Intent
 from knowledge.estimator.job import Task
-
-_TRANSLATE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-", "−": "-", "×": "x"})
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII-ish text: accents and ¿¡ dropped, curly quotes and dashes made plain."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_TRANSLATE).lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("¿", " ").replace("¡", " ")
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
@@ -129,23 +119,7 @@ FIT: Final = _words(
     r"entra", r"es suficiente", r"suficiente", r"sirve", r"aguanta", r"da para", r"corre", r"funciona",
     r"se puede", r"es posible", r"run", r"correr",
 )
-# A question that a catalog cannot answer, however it is phrased: say so rather than guess.
-OFF_TOPIC: Final = _words(
-    r"capital", r"weather", r"clima", r"tiempo hace", r"recipe", r"receta", r"president", r"presidente", r"joke",
-    r"chiste", r"poem", r"poema",
-)
 
-INTENT_ORDER: Final[tuple[Intent, ...]] = (
-    "help",
-    "compare",
-    "speed",
-    "recommend_model",
-    "recommend_gpu",
-    "gpu_info",
-    "model_info",
-    "requirements",
-    "fit",
-)
 
 # --- tasks ----------------------------------------------------------------------------------------------
 TASK_WORDS: Final[tuple[tuple[Task, re.Pattern[str]], ...]] = (
@@ -255,7 +229,7 @@ COUNT_BEFORE: Final = re.compile(
 COUNT_AFTER: Final = re.compile(r"^(?:s)?\s?(?:x\s?(\d{1,5})|\*\s?(\d{1,5}))(?!\w)")
 
 # Numbers are read whole, however long ("1000000b", "10,000,000 tokens of context"), so that an absurd one is
-# refused rather than cut to its last digits; ``knowledge.quantities`` checks each against its bounds.
+# refused rather than cut to its last digits; ``knowledge.understanding.quantities`` checks each against its bounds.
 SIZE: Final = re.compile(
     r"(?<![\w.])(\d+(?:[.,]\d{1,2})?)\s?(?:b(?![a-z])|bn\b|billion(?: param(?:eter)?s?)?|mil millones"
     r"|b params)(?!\s?(?:tokens?|de tokens))"
@@ -383,8 +357,4 @@ MACHINE: Final = _words(
 )
 UNIFIED: Final = _words(
     r"unified(?: memory| ram)?", r"memoria unificada", r"ram unificada", r"shared (?:memory|ram)", r"memoria compartida"
-)
-BUDGET_CUE: Final = _words(
-    r"vram", r"gpu", r"card", r"tarjeta", r"grafica", r"memory", r"memoria", r"ram", r"on", r"with", r"con", r"en",
-    r"tengo", r"i have", r"my", r"mi",
 )

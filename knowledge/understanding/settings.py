@@ -67,16 +67,25 @@ def kv_precision(folded: str, engine: RuntimeName | None) -> tuple[str, tuple[in
     return None
 
 
-def weight_precision(folded: str) -> str | None:
-    """The weights' precision ("in 4-bit" → GPTQ, "q5" → Q5_K_M, "half precision" → FP16), if named."""
+TRAINING_FOUR_BIT = "nf4_dq"  # "fine-tune in 4-bit": bitsandbytes NF4 with double quantization, QLoRA's base
+
+
+def weight_precision(folded: str, training: bool = False) -> str | None:
+    """The weights' precision ("in 4-bit" → GPTQ, "q5" → Q5_K_M, "half precision" → FP16), if named.
+
+    For a training question, "4-bit" and "quantized" are bitsandbytes' NF4 (double quantization), the base QLoRA
+    trains on; that a fine-tune on it is QLoRA is decided (and said) by ``knowledge.answering.situation``.
+    """
     match = lx.PRECISION.search(folded)
     if match is None:
         if lx.QUANTIZED.search(folded):
+            if training:
+                return TRAINING_FOUR_BIT
             return "q4_k_m" if any(p.search(folded) for _, p in lx.RUNTIME_WORDS[:1]) else "gptq"
         return None
     word, bits = match.group(1), match.group(2)
     if bits is not None:
-        return lx.BITS_TO_PRECISION.get(bits)
+        return TRAINING_FOUR_BIT if training and bits == "4" else lx.BITS_TO_PRECISION.get(bits)
     if word is None:
         return lx.PRECISION_PHRASES.get(match.group().strip())
     word = lx.GGUF_SHORT.get(word, word)

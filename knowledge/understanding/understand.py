@@ -4,7 +4,7 @@
 catalog, tolerant of how people type), the task, precision, context, batch and token counts, then the intent.
 A follow-up ("what about a 3090?", "¿y con QLoRA?") takes what it leaves out from the previous turn.
 Nothing here raises on what a person types: what is not understood becomes the ``unknown`` intent, a name no
-catalog entry agrees with (``mentions``) is kept whole as typed so that the answer says it is unknown, a name
+catalog entry agrees with (``name_agreement``) is kept whole as typed so that the answer says it is unknown, a name
 taken loosely is recorded in ``Query.readings`` to be said, and a quantity that means nothing ("0B", "-5 GB")
 in ``Query.oddities`` to be refused.
 """
@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 
 from knowledge.answer_model import Answer, Intent, Oddity, Query, Reading, Settings
 from knowledge.estimator.catalog import Catalog, Gpu, load_catalog
+from knowledge.folding import fold
 from knowledge.i18n import Language
 from knowledge.understanding import lexicon as lx
 from knowledge.understanding import quantities as qty
 from knowledge.understanding import settings
-from knowledge.understanding.entities import Found, Index, find, index, representative, split_multipliers, tokenize
 from knowledge.understanding.hub_refs import find_hub_reference
-from knowledge.understanding.mentions import resolve_model, settle
+from knowledge.understanding.name_agreement import resolve_model, settle
+from knowledge.understanding.name_search import Found, Index, find, index, representative, split_multipliers, tokenize
 
 MAX_CHARS = 1000  # what is read of a question; a chat question is far shorter
 _MEMORY_UNIT = r"(?:gb|gib|gbs|g|gigs?|gigas?|gigabytes?)"
@@ -81,7 +82,7 @@ def read(text: str, catalog: Catalog) -> _Reading:
     hub = find_hub_reference(raw)
     if hub is not None:  # a Hub repo names its model exactly: no catalog name or size is read inside it
         raw = raw[: hub.start] + " " * (hub.end - hub.start) + raw[hub.end :]
-    folded = split_multipliers(qty.expand(lx.fold(raw)))
+    folded = split_multipliers(qty.expand(fold(raw)))
     idx = index(catalog)
     tokens = tokenize(folded)
     settled = settle(find(tokens, idx, folded), tokens, folded, idx)
@@ -273,9 +274,8 @@ def _settings(reading: _Reading) -> None:
         reading.asked.kv_precision, (start, end) = kv
         reading.taken.append((start, end))
         folded = folded[:start] + " " * (end - start) + folded[end:]
-    reading.asked.precision = settings.weight_precision(folded)
-    if reading.asked.precision in ("gptq", "nf4") and reading.asked.task in ("lora", "qlora", "full_finetune"):
-        reading.asked.task, reading.asked.precision = "qlora", None  # "fine-tune in 4-bit" is QLoRA, on its default NF4
+    training = reading.asked.task not in (None, "inference")
+    reading.asked.precision = settings.weight_precision(folded, training)
     reading.asked.lora_targets = settings.lora_targets(folded)
     if reading.asked.lora_targets is not None and reading.asked.task not in ("lora", "qlora"):
         reading.asked.task = "lora"  # "LoRA on q,v" is a LoRA fine-tune

@@ -9,7 +9,8 @@ from urllib.parse import urlparse
 import pytest
 
 from knowledge.errors import UnknownGpu
-from knowledge.estimator.catalog import Catalog, Gpu, load_catalog, normalize
+from knowledge.estimator.catalog import Catalog, Gpu, load_catalog
+from knowledge.folding import name_key
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def catalog() -> Catalog:
 
 def _key(name: str) -> str:
     """How the catalog compares names: lower-case, punctuation and spaces dropped."""
-    return normalize(name).replace(" ", "")
+    return name_key(name)
 
 
 def _ids(catalog: Catalog) -> set[str]:

@@ -12,11 +12,12 @@ import yaml
 
 from knowledge.errors import CatalogError
 from knowledge.estimator import catalog as catalog_module
-from knowledge.estimator.catalog import Catalog, Model, load_catalog, normalize
+from knowledge.estimator.catalog import Catalog, Model, load_catalog
 from knowledge.estimator.data_files import PACKAGE_DATA
 from knowledge.estimator.estimate import estimate
 from knowledge.estimator.job import Job
 from knowledge.estimator.precision import bits, resolve
+from knowledge.folding import name_key
 
 MODELS: tuple[Model, ...] = catalog_module._load("models.yaml", Model, "models")
 BY_ID = {model.id: model for model in MODELS}
@@ -164,7 +165,7 @@ REQUIRED_FAMILIES = {
 
 def _key(text: str) -> str:
     """The compact form the catalog matches names on."""
-    return normalize(text).replace(" ", "")
+    return name_key(text)
 
 
 def _published_range(figure: int) -> tuple[int, int]:

@@ -42,7 +42,7 @@ ENGLISH = [
     case("can a 4060 train a 7B?", intent="fit", model_size_b=7.0, gpu="rtx-4060", task="full_finetune"),
     case("can a 4090 fine-tune a 13B model with LoRA", model_size_b=13.0, task="lora"),
     case("Can I QLoRA llama 2 13b on a 3060?", task="qlora", model="llama-2-13b", gpu="rtx-3060-12gb"),
-    case("can I fine tune llama 2 7b in 4-bit on a 3060", task="qlora", precision=None),
+    case("can I fine tune llama 2 7b in 4-bit on a 3060", task="full_finetune", precision="nf4_dq"),
     case("lora llama 3 8b 4090", task="lora", model="llama-3-8b", gpu="rtx-4090", intent="fit"),
     case("run mistral 7b q4_k_m on 4060", precision="q4_k_m", model="mistral-7b-v0.3", gpu="rtx-4060"),
     case("can a 3060 run llama 3 8b at 8-bit", precision="int8"),

@@ -15,13 +15,15 @@ import functools
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.errors import UnknownModel
-from knowledge.estimator.catalog import Model
-from knowledge.understanding.entities import Found, Index, Token, find, fold_name, tokenize
+from knowledge.estimator.catalog import Catalog, Model, catalog_files, is_loaded
+from knowledge.estimator.data_files import cached
+from knowledge.understanding.name_search import Found, Index, Token, find, fold_name, tokenize
 
 # Words that make a different model: always part of a name they follow, and always compared.
 VARIANTS = frozenset(
@@ -62,9 +64,17 @@ def parts(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=4)
 def _vocabularies(idx: Index) -> dict[str, frozenset[str]]:
+    """Each model's name words by id; the shipped catalog's come from the cache keyed by its data and code."""
+    if is_loaded(idx.catalog):
+        code = sorted(Path(__file__).parent.glob("*.py"))  # how names are split into words
+        return cached([*catalog_files(), *code], lambda: _words_of(idx.catalog), kind="vocabularies")
+    return _words_of(idx.catalog)
+
+
+def _words_of(catalog: Catalog) -> dict[str, frozenset[str]]:
     return {
         model.id: frozenset(p for name in (model.id, model.name, model.family, *model.aliases) for p in parts(name))
-        for model in idx.catalog.models
+        for model in catalog.models
     }
 
 

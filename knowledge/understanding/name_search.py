@@ -12,23 +12,23 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.estimator.catalog import Catalog, Gpu, Model
-from knowledge.understanding.lexicon import GPU_PREFIX, fold
+from knowledge.estimator.catalog import Catalog, Gpu, Model, catalog_files, closest_key, is_loaded
+from knowledge.estimator.data_files import cached
+from knowledge.folding import WORD, fold
+from knowledge.understanding.lexicon import GPU_PREFIX
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9][a-z0-9]*)*")  # "qwen2.5", "0.5b", "v0.3"; ".gguf" apart
 _HUB_ORG = re.compile(r"(?<![\w/.-])[a-z][a-z0-9_.-]{2,}/(?=[a-z][a-z0-9_.-]*\d)")
 _SIZE_WORD = re.compile(r"(\d+(?:\.\d+)?)b")
 _LETTERS = re.compile(r"[a-z]+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _MULTIPLIER = re.compile(r"(?<![\w.])(\d{1,2})\s?[x*]\s?(?=[a-z]{0,5}\s?\d{2,4}(?![\d.]*\s?b\b)(?!\d))")
 _MEMORY_SUFFIX = re.compile(r"\s*\(?\b\d+(?:\.\d+)?\s?gb\)?", re.IGNORECASE)
-_LINKERS = frozenset({"de", "with", "con", "of", "w", "la", "el", "the", "version", "variant", "edition"})
 _MAX_SPAN = 6
-_FUZZY_CUTOFF = 86.0
 # Words that name a family in the text but are also everyday words: matched only exactly, never fuzzily.
 _COMMON = frozenset({"phi", "a", "an", "on", "in", "is", "it", "mi", "me"})
 
@@ -59,7 +59,7 @@ class Found:
 def tokenize(folded: str) -> list[Token]:
     """Tokens of folded text, with "2x4090" split into "2 x 4090" and a plural "s" dropped from "3090s"."""
     tokens: list[Token] = []
-    for match in _TOKEN.finditer(folded):
+    for match in WORD.finditer(folded):
         word = match.group()
         plural = False
         if len(word) > 2 and word.endswith("s") and word[-2].isdigit():
@@ -74,10 +74,6 @@ def split_multipliers(folded: str) -> str:
     return _MULTIPLIER.sub(lambda m: f"{m.group(1)} x ", _HUB_ORG.sub(" ", folded))
 
 
-def _digits(text: str) -> tuple[str, ...]:
-    return tuple(_DIGITS.findall(text))
-
-
 def _alpha_prefix(word: str) -> str:
     """The letters a word starts with: "qwen2.5" → "qwen", "llama3" → "llama"."""
     match = _LETTERS.match(word)
@@ -90,42 +86,63 @@ class _Table:
     anchors: set[str] = field(default_factory=set)  # first words that start a name ("llama", "rtx")
 
 
+@dataclass
+class _Tables:
+    """What :class:`Index` derives from a catalog's names, by id: cheap to pickle, so kept in the cache."""
+
+    models: _Table
+    gpus: _Table
+    model_prefixes: dict[str, list[str]]  # family-word prefix ("qwen") → model ids
+    siblings: dict[str, tuple[str, ...]]  # a card's name without its memory size → GPU ids
+
+
+def _table(items: Iterable[Model] | Iterable[Gpu]) -> _Table:
+    table = _Table()
+    for item in items:
+        for name in (item.id, item.name, *item.aliases):
+            words = tokenize(fold_name(name))
+            key = "".join(w.text for w in words)
+            if key:
+                table.names.setdefault(key, item.id)
+            if words and not words[0].text.isdigit():
+                table.anchors.add(words[0].text)
+                prefix = _alpha_prefix(words[0].text)
+                if len(prefix) >= 3:
+                    table.anchors.add(prefix)
+    return table
+
+
+def _tables(catalog: Catalog) -> _Tables:
+    gpus = _table(catalog.gpus)
+    gpus.anchors |= GPU_PREFIX
+    prefixes: dict[str, list[str]] = {}
+    for model in catalog.models:
+        for name in (model.name, model.family, *model.aliases):
+            words = tokenize(fold_name(name))
+            if words:
+                prefix = _alpha_prefix(words[0].text)
+                if len(prefix) >= 3 and model.id not in prefixes.setdefault(prefix, []):
+                    prefixes[prefix].append(model.id)
+    siblings: dict[str, tuple[str, ...]] = {}
+    for gpu in catalog.gpus:
+        base = _MEMORY_SUFFIX.sub("", gpu.name).strip().lower()
+        siblings[base] = (*siblings.get(base, ()), gpu.id)
+    return _Tables(_table(catalog.models), gpus, prefixes, siblings)
+
+
 class Index:
-    """Name tables of one catalog, built once."""
+    """Name tables of one catalog, built once (for the shipped catalog, read from the cache: see :func:`index`)."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, tables: _Tables | None = None) -> None:
         self.catalog = catalog
-        self.models = self._table(catalog.models)
-        self.gpus = self._table(catalog.gpus)
-        self.gpus.anchors |= GPU_PREFIX
-        self.model_prefixes: dict[str, list[Model]] = {}
-        for model in catalog.models:
-            for name in (model.name, model.family, *model.aliases):
-                words = tokenize(fold_name(name))
-                if words:
-                    prefix = _alpha_prefix(words[0].text)
-                    if len(prefix) >= 3 and model not in self.model_prefixes.setdefault(prefix, []):
-                        self.model_prefixes[prefix].append(model)
-        self._siblings: dict[str, tuple[Gpu, ...]] = {}
-        for gpu in catalog.gpus:
-            base = _MEMORY_SUFFIX.sub("", gpu.name).strip().lower()
-            self._siblings[base] = (*self._siblings.get(base, ()), gpu)
-
-    @staticmethod
-    def _table(items: Iterable[Model] | Iterable[Gpu]) -> _Table:
-        table = _Table()
-        for item in items:
-            for name in (item.id, item.name, *item.aliases):
-                words = tokenize(fold_name(name))
-                key = "".join(w.text for w in words)
-                if key:
-                    table.names.setdefault(key, item.id)
-                if words and not words[0].text.isdigit():
-                    table.anchors.add(words[0].text)
-                    prefix = _alpha_prefix(words[0].text)
-                    if len(prefix) >= 3:
-                        table.anchors.add(prefix)
-        return table
+        tables = tables or _tables(catalog)
+        self.models, self.gpus = tables.models, tables.gpus
+        self.model_prefixes: dict[str, list[Model]] = {
+            prefix: [catalog.model(i) for i in ids] for prefix, ids in tables.model_prefixes.items()
+        }
+        self._siblings: dict[str, tuple[Gpu, ...]] = {
+            base: tuple(catalog.gpu(i) for i in ids) for base, ids in tables.siblings.items()
+        }
 
     def has_variants(self, gpu: Gpu) -> bool:
         """Whether the card is sold with more than one memory size (RTX 4060 Ti 8GB and 16GB)."""
@@ -158,6 +175,10 @@ def fold_name(text: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def index(catalog: Catalog) -> Index:
+    """The name index of ``catalog``; the shipped catalog's tables come from the cache keyed by its data and code."""
+    if is_loaded(catalog):
+        code = sorted(Path(__file__).parent.glob("*.py"))  # how names are folded and tokenized
+        return Index(catalog, cached([*catalog_files(), *code], lambda: _tables(catalog), kind="index"))
     return Index(catalog)
 
 
@@ -299,12 +320,8 @@ def _looks_like_suffix(word: str) -> bool:
 
 
 def _closest(key: str, table: _Table) -> str | None:
-    digits = _digits(key)
-    best = process.extract(key, table.names.keys(), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=5)
-    for name, _score, _ in best:
-        if _digits(name) == digits:
-            return table.names[name]
-    return None
+    close = closest_key(key, table.names.keys())
+    return None if close is None else table.names[close]
 
 
 def _by_family_and_size(span: list[Token], idx: Index) -> str | None:

@@ -1,32 +1,20 @@
-"""`vrambot site build` and `vrambot site serve`: regenerate the reference site's pages, then run MkDocs.
+"""`vrambot site build` and `vrambot site serve`: generate the reference site's sources, then run MkDocs.
 
-Both regenerate ``site/docs`` first (``python -m bot.sitegen.publish``), so the site always shows the current
-catalog and estimator. ``build`` runs ``mkdocs build`` (strict: a broken link or anchor fails it) into
-``build/site`` or ``--out``; ``serve`` runs MkDocs' development server with live reload, regenerating the pages
-whenever the catalog, the templates or the labels change.
+``build`` writes the pages, charts and calculator grids into a build tree (``build/docs``; nothing generated
+is committed), then builds Spanish into ``build/site`` (or ``--out``) and English into its ``en/``, strictly
+(a broken link or anchor fails). ``serve`` runs MkDocs' development server on the Spanish site with live
+reload, regenerating the tree whenever the catalog, the templates or the labels change.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import click
 
-from bot.sitegen.publish import REGENERATE, ROOT, stale, write_all
-
-CONFIG = ROOT / "mkdocs.yml"
-WATCH = ("knowledge/data", "site/templates", "site/locales")
-QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-
-
-def _regenerate() -> None:
-    changed = write_all()
-    click.echo(f"Regenerated {len(changed)} page(s) under site/docs." if changed else "site/docs is up to date.")
+WATCH = ("knowledge/data", "site/templates", "site/locales", "site/assets", "site/overrides")
 
 
 @click.group("site")
@@ -39,53 +27,44 @@ def site() -> None:
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Where to write the site (default: build/site).",
+    help="Where to write the site (default: build/site; its sources go to build/docs).",
 )
-@click.option(
-    "--check",
-    is_flag=True,
-    help="Build the committed pages as they are; fail if they are stale instead of regenerating them.",
-)
-def build(out: Path | None, check: bool) -> None:
-    """Regenerate the pages, then build the site strictly (a broken link or anchor fails)."""
-    if check:
-        problems = stale()
-        if problems:
-            raise click.ClickException(
-                f"{len(problems)} generated file(s) are out of date ({problems[0]}, ...): "
-                f"run `{REGENERATE}` and commit site/docs."
-            )
-    else:
-        _regenerate()
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(CONFIG)]
-    if out is not None:
-        command += ["-d", str(out.resolve())]
-    started = time.perf_counter()
-    result = subprocess.run(command, cwd=ROOT, env={**os.environ, **QUIET_ENV}, check=False)
-    if result.returncode != 0:
-        raise click.ClickException(
-            "mkdocs build failed (see the messages above); fix the page or template it names and run "
-            "`vrambot site build` again."
-        )
+def build(out: Path | None) -> None:
+    """Generate the pages, then build the site strictly (a broken link or anchor fails)."""
+    from bot.sitegen.build import BuildError, build_site  # imported here: `vrambot ask` never loads the generator
+    from bot.sitegen.publish import ROOT
+
     target = out or ROOT / "build" / "site"
-    click.echo(f"Built {target} in {time.perf_counter() - started:.1f} s.")
+    try:
+        timings = build_site(target)
+    except BuildError as error:
+        raise click.ClickException(
+            f"{error}\nFix the page or template it names and run `vrambot site build` again."
+        ) from error
+    mkdocs = " + ".join(f"{lang} {seconds:.1f} s" for lang, seconds in timings.mkdocs_s.items())
+    click.echo(
+        f"Built {target} ({timings.files} generated files in {timings.render_s:.1f} s; mkdocs {mkdocs})."
+    )
 
 
 @site.command("serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 def serve(port: int, open_browser: bool) -> None:
-    """Serve the site on 127.0.0.1 with live reload; edits to the catalog or templates regenerate the pages."""
+    """Serve the Spanish site on 127.0.0.1 with live reload; edits to the catalog or templates regenerate it."""
     from mkdocs.commands.serve import serve as mkdocs_serve  # imported here: `vrambot ask` never loads MkDocs
+
+    from bot.sitegen.build import QUIET_ENV
+    from bot.sitegen.publish import ROOT, write_tree
 
     os.environ.update(QUIET_ENV)
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
-    _regenerate()
+    click.echo(f"Wrote {write_tree()} generated files under build/docs.")
     mkdocs_serve(
-        config_file=str(CONFIG),
+        config_file=str(ROOT / "mkdocs.yml"),
         livereload=True,
         watch=[str(ROOT / path) for path in WATCH],
         open_in_browser=open_browser,

@@ -46,6 +46,8 @@ class _Frame:
     right: int = 190
     top: int = 36
     bottom: int = 52
+    font: int = 12
+    legend_below: bool = False  # the narrow (phone) variant puts the legend under the plot
 
     @property
     def plot_w(self) -> int:
@@ -76,15 +78,18 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _svg_open(frame: _Frame, title: str, desc: str, standalone: bool) -> list[str]:
+def _svg_open(frame: _Frame, title: str, desc: str, standalone: bool, css: str = "vb-svg") -> list[str]:
     head = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}" '
-        f'role="img" class="vb-svg" font-family="system-ui, sans-serif" font-size="12" fill="currentColor">',
+        f'role="img" class="{css}" font-family="system-ui, sans-serif" font-size="{frame.font}" '
+        'fill="currentColor">',
         f"<title>{escape(title)}</title>",
         f"<desc>{escape(desc)}</desc>",
     ]
     if standalone:
         head.append(_STANDALONE_STYLE)
+    if frame.legend_below:  # the narrow variant: the page's caption carries the title
+        return head
     head.append(f'<text x="{frame.left}" y="20" font-size="14" font-weight="600">{escape(title)}</text>')
     return head
 
@@ -113,7 +118,7 @@ def _axes(
     for y, text in y_ticks:
         parts.append(f'<text x="{frame.left - 6}" y="{_fmt(y + 4)}" text-anchor="end">{escape(text)}</text>')
     parts.append(
-        f'<text x="{frame.left + frame.plot_w / 2:.0f}" y="{frame.height - 10}" '
+        f'<text x="{frame.left + frame.plot_w / 2:.0f}" y="{frame.top + frame.plot_h + 36}" '
         f'text-anchor="middle">{escape(x_label)}</text>'
     )
     parts.append(
@@ -143,11 +148,21 @@ def line_chart(
     log2_x: bool = False,
     guides: Sequence[Guide] = (),
     standalone: bool = False,
+    narrow: bool = False,
 ) -> str:
-    """A line chart with a legend on the right; ``log2_x`` spaces x by powers of two (context lengths)."""
+    """A line chart with a legend on the right; ``log2_x`` spaces x by powers of two (context lengths).
+
+    ``narrow`` draws the phone variant: a 360-unit-wide canvas with 14-unit type (about 13 px on a 390 px
+    screen, where the wide chart's 12-unit type would shrink to 6 px) and the legend under the plot.
+    """
     if not series or not any(s.points for s in series):
         raise ValueError("a chart needs at least one series with points")
-    frame = _Frame()
+    frame = (
+        _Frame(width=360, height=300 + 22 * len(series), left=48, right=14, top=14, bottom=62 + 22 * len(series),
+               font=14, legend_below=True)
+        if narrow
+        else _Frame()
+    )
     xs = [x for s in series for x, _ in s.points]
     ys = [y for s in series for _, y in s.points] + [g.y for g in guides]
 
@@ -168,11 +183,11 @@ def line_chart(
 
     if log2_x:
         x_values = [2.0**e for e in range(math.ceil(x_low), math.floor(x_high) + 1)]
-        step = max(1, math.ceil(len(x_values) / 8))
+        step = max(1, math.ceil(len(x_values) / (4 if narrow else 8)))
         x_values = x_values[::step]
     else:
         x_values = [v for v in nice_ticks(min(xs), max(xs)) if min(xs) <= v <= max(xs)]
-    parts = _svg_open(frame, title, desc, standalone)
+    parts = _svg_open(frame, title, desc, standalone, "vb-svg vb-narrow" if narrow else "vb-svg vb-wide")
     parts += _axes(
         frame,
         [(px(v), x_format(v)) for v in x_values],
@@ -185,7 +200,7 @@ def line_chart(
         parts.append(
             f'<g class="vb-guide"><line x1="{frame.left}" x2="{frame.left + frame.plot_w}" y1="{_fmt(y)}" '
             f'y2="{_fmt(y)}" stroke="currentColor" stroke-opacity="0.5" stroke-dasharray="3 3"/>'
-            f'<text x="{frame.left + 4}" y="{_fmt(y - 3)}" font-size="10" fill-opacity="0.8">'
+            f'<text x="{frame.left + 4}" y="{_fmt(y - 3)}" font-size="{frame.font - 2}" fill-opacity="0.8">'
             f"{escape(guide.label)}</text></g>"
         )
     for index, line in enumerate(series):
@@ -196,8 +211,12 @@ def line_chart(
         parts.append(f'<g class="vb-series" data-label="{escape(line.label)}">')
         parts.append(f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2.2"{dash_attr}/>')
         parts += [_marker(index, px(x), py(y), color) for x, y in line.points]
-        legend_y = frame.top + 8 + index * 20
-        legend_x = frame.left + frame.plot_w + 14
+        if frame.legend_below:
+            legend_y = frame.top + frame.plot_h + 60 + index * 22
+            legend_x = frame.left
+        else:
+            legend_y = frame.top + 8 + index * 20
+            legend_x = frame.left + frame.plot_w + 14
         parts.append(
             f'<line x1="{legend_x}" x2="{legend_x + 22}" y1="{legend_y}" y2="{legend_y}" stroke="{color}" '
             f'stroke-width="2.2"{dash_attr}/>'

@@ -1,20 +1,23 @@
-"""The reference site's per-model and per-GPU pages, the GPU table and the memory-vs-context charts.
+"""The per-model and per-GPU pages, answers first, and the memory-vs-context charts.
 
-A model's page lives at ``modelos/<id>/`` and a GPU's at ``gpus/<id>/`` (:mod:`knowledge.answering.links`, the URLs the
-bots send); rows carry the other side's catalog id as their anchor, so ``modelos/llama-2-7b/#rtx-4090`` is the
-Llama 2 7B row for the RTX 4090.
+A model's page opens with where it runs (a verdict per common machine and task, each row anchored by the
+GPU's catalog id, so ``modelos/llama-2-7b/#rtx-4090`` is that answer), then the calculator, the chart,
+memory by task and precision, and the architecture last. A GPU's page opens with what it runs (the largest
+model per task that fits as is), then every model, then its specifications. Model pages live at
+``modelos/<id>/`` and GPU pages at ``gpus/<id>/`` (:mod:`knowledge.answering.links`, the URLs the bots send).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from html import escape
 from typing import Any
 
-from bot.sitegen import charts
+from bot.sitegen import charts, slots, tables
 from bot.sitegen.figures import (
     CHART_PRECISIONS,
     KV_PER_TOKENS,
     MATRIX_TASKS,
-    SPEED_PRECISIONS,
     TRAINING_TASKS_SHOWN,
     fits,
     job_estimate,
@@ -24,76 +27,47 @@ from bot.sitegen.figures import (
     tokens_per_s,
     verdict,
 )
-from bot.sitegen.pages import Labels, Page, cell, gib_cell, precision_name, task_name
-from knowledge.answering.links import gpu_path, model_path
-from knowledge.estimator import runtimes
+from bot.sitegen.layout import (
+    Here,
+    Page,
+    chart_file,
+    gib_digits,
+    labels,
+    num,
+    precision_name,
+    task_name,
+)
+from bot.sitegen.pages import CSS, SYMBOL, by_size, calculator, gib_num_cell, how, params_cell
+from bot.sitegen.tables import Cell, Column
 from knowledge.estimator.catalog import Catalog, Gpu, Model
 from knowledge.estimator.job import Task
-from knowledge.estimator.precision import PRECISION_IDS, resolve
-from knowledge.i18n import Language, number
+from knowledge.i18n import Language
 
 PAGE_TASKS: tuple[Task, ...] = ("inference", "lora", "qlora", "full_finetune", "pretrain")
+PAGE_PRECISIONS: tuple[str, ...] = (
+    "fp32", "fp16", "fp8", "int8", "nf4", "gptq", "awq", "q8_0", "q6_k", "q5_k_m", "q4_k_m", "q3_k_m", "q2_k",
+)
 KV_SHOWN: tuple[str, ...] = ("fp16", "fp8", "q8_0", "q4_0")
-GUIDES_GB: tuple[int, ...] = (8, 12, 16, 24, 48, 80, 192)
+GUIDES_GIB: tuple[int, ...] = (8, 12, 16, 24, 48, 80, 141, 192)
+RUNS_TASKS: tuple[tuple[Task, str | None], ...] = (
+    ("inference", "fp16"),
+    ("inference", "q4_k_m"),
+    ("lora", None),
+    ("qlora", None),
+    ("full_finetune", None),
+)
+COMPONENTS = ("weights", "kv", "activations", "gradients", "optimizer", "overhead")
+INFERENCE_COMPONENTS = ("weights", "kv", "activations", "overhead")
 
 
-def _labels() -> Labels:
-    return Labels.load()
-
-
-def _md(path: str) -> str:
-    """The Markdown source of a page URL from links.py ("modelos/x/" → "modelos/x.md")."""
-    return path.rstrip("/") + ".md"
-
-
-def _by_memory(gpus: tuple[Gpu, ...]) -> list[Gpu]:
-    return sorted(gpus, key=lambda g: (g.usable_memory_gib, g.name))
-
-
-# -- models ---------------------------------------------------------------------------------------------
-
-
-def _how(model: Model, gpu: Gpu, task: Task, lang: Language) -> str:
-    """A verdict in words: as is (with speed), the cheapest change, or how many GPUs it takes."""
-    labels = _labels()
-    found = verdict(model, gpu, task)
-    fit = found.fit
-    if found.kind == "yes":
-        speed = fit.estimate.tokens_per_s if fit else None
-        if speed:
-            return labels(lang, "how.yes_speed", speed=number(speed, lang, 0))
-        return labels(lang, "how.yes")
-    parts = []
-    if fit is not None and fit.change is not None:
-        change = fit.change
-        job = change.estimate.job
-        fields: dict[str, object] = {
-            "precision": precision_name(job.precision or "fp16", lang),
-            "tokens": job.context_tokens,
-            "gib": number(change.estimate.per_gpu_gib, lang),
-            "runtime": runtimes.profile(job.runtime).name if job.runtime else "",
-            "kv": job.kv_precision or "",
-        }
-        parts.append(labels(lang, f"change.{change.kind}", **fields))
-    if fit is not None and fit.gpus_needed:
-        parts.append(labels(lang, "how.gpus", count=fit.gpus_needed))
-    if not parts and fit is not None and fit.tight:
-        return labels(lang, "how.tight", gib=number(fit.estimate.per_gpu_gib, lang))
-    if not parts:
-        return labels(lang, "how.no")
-    key = "how.with_changes" if found.kind == "with_changes" else "how.no_detail"
-    return labels(lang, key, detail=labels(lang, "how.or").join(parts))
-
-
-def _chart(model: Model, lang: Language, *, standalone: bool) -> str:
-    labels = _labels()
+def chart(model: Model, lang: Language, *, standalone: bool, narrow: bool = False) -> str:
     series = [
-        charts.Series(precision_name(p, lang), memory_by_context(model, p))
+        charts.Series(precision_name(p, lang), points)
         for p in CHART_PRECISIONS
-        if memory_by_context(model, p)
+        if (points := memory_by_context(model, p))
     ]
     top = max(y for s in series for _, y in s.points)
-    guides = [charts.Guide(f"{gb} GB", gb) for gb in GUIDES_GB if gb <= top]
+    guides = [charts.Guide(f"{size} GiB", size) for size in GUIDES_GIB if size <= top]
 
     def tokens(value: float) -> str:
         return f"{value / 1024:g}k" if value >= 1024 else f"{value:g}"
@@ -105,41 +79,99 @@ def _chart(model: Model, lang: Language, *, standalone: bool) -> str:
         x_label=labels(lang, "chart.context.x"),
         y_label=labels(lang, "chart.context.y"),
         x_format=tokens,
-        y_format=lambda v: number(v, lang, 1),
+        y_format=lambda v: num(v, lang, 1),
         log2_x=True,
         guides=guides,
         standalone=standalone,
+        narrow=narrow,
     )
 
 
-def _components(model: Model, task: Task, precision: str | None, lang: Language) -> dict[str, Any] | None:
+def search_boost(name: str) -> float:
+    """A page's search boost: shorter names rank first among equal matches ("RTX 4060" before "RTX 4060 Ti")."""
+    return round(1 + 1 / len(name.split()), 3)
+
+
+# -- models ---------------------------------------------------------------------------------------------
+
+
+def _verdicts(catalog: Catalog, model: Model, lang: Language, here: Here) -> str:
+    columns = [Column(labels(lang, "col.machine")), *(Column(task_name(t, lang)) for t in MATRIX_TASKS)]
+    rows = []
+    for gpu in reference_gpus(catalog):
+        cells = [
+            Cell(
+                f'<a href="{escape(here.href("gpus", gpu.id))}">{escape(gpu.name)}</a> '
+                f'<span class="vb-mem">{num(gpu.usable_memory_gib, lang, 0)} GiB</span>',
+                id=gpu.id,
+                sort=gpu.usable_memory_gib,
+            )
+        ]
+        for task in MATRIX_TASKS:
+            found = verdict(model, gpu, task)
+            text = how(found, lang)
+            cells.append(Cell(escape(text), css=f"vb-verdict {CSS[found.kind]}"))
+        rows.append(cells)
+    return tables.table(columns, rows, css="vb-answers", inline=True)  # its rows are anchors other pages link to
+
+
+GIB_KEYS = {
+    "weights": "weights_gib",
+    "kv": "kv_cache_gib",
+    "activations": "activations_gib",
+    "gradients": "gradients_gib",
+    "optimizer": "optimizer_gib",
+    "overhead": "overhead_gib",
+}
+
+
+def _component_row(
+    model: Model, task: Task, precision: str | None, lang: Language, components: tuple[str, ...]
+) -> list[Cell] | None:
     result = job_estimate(model, task, precision)
     if result is None:
         return None
     gib = result.memory.gib()
-    return {
-        "precision": precision_name(result.job.precision or "fp16", lang),
-        "weights": gib_cell(gib["weights_gib"], lang),
-        "kv": gib_cell(gib["kv_cache_gib"], lang),
-        "activations": gib_cell(gib["activations_gib"], lang),
-        "gradients": gib_cell(gib["gradients_gib"], lang),
-        "optimizer": gib_cell(gib["optimizer_gib"], lang),
-        "overhead": gib_cell(gib["overhead_gib"], lang),
-        "total": gib_cell(result.total_gib, lang),
-        "ram": gib_cell(result.ram_gib, lang),
-    }
-
-
-def model_context(catalog: Catalog, model: Model, lang: Language) -> dict[str, Any]:
-    labels = _labels()
-    arch = model.architecture
-    facts = [
-        ("params_official", number(model.params_official / 1e9, lang, 2)),
-        ("params_computed", number(model.params / 1e9, lang, 2)),
+    return [
+        gib_num_cell(result.total_gib, lang),
+        *(gib_num_cell(gib[GIB_KEYS[c]], lang) for c in components),
+        gib_num_cell(result.ram_gib, lang),
     ]
+
+
+def _components_table(
+    model: Model, lang: Language, rows_of: Sequence[tuple[str, Task, str | None]], components: tuple[str, ...]
+) -> str:
+    """Memory in GiB by component (short headers: the section's text says GiB), the total first."""
+    columns = [
+        Column(labels(lang, "col.job")),
+        Column(labels(lang, "calc.total"), numeric=True),
+        *(Column(labels(lang, f"calc.{c}"), numeric=True) for c in components),
+        Column(labels(lang, "calc.ram_short"), numeric=True),
+    ]
+    rows = [
+        [tables.text(name), *cells]
+        for name, task, precision in rows_of
+        if (cells := _component_row(model, task, precision, lang, components)) is not None
+    ]
+    return tables.table(columns, rows, css="vb-components")
+
+
+def _task_label(model: Model, task: Task, lang: Language) -> str:
+    result = job_estimate(model, task)
+    if result is None or task in ("full_finetune", "pretrain"):  # "mixed precision" is in the section's text
+        return task_name(task, lang)
+    return f"{task_name(task, lang)} ({precision_name(result.job.precision or 'fp16', lang)})"
+
+
+def model_context(catalog: Catalog, model: Model, lang: Language, here: Here) -> dict[str, Any]:
+    arch = model.architecture
+    facts = [labels(lang, "fact.params", value=num(model.params_official / 1e9, lang, 2))]
     if model.is_moe:
-        facts.append(("params_active", number(model.active_params / 1e9, lang, 2)))
+        facts.append(labels(lang, "fact.active", value=num(model.active_params / 1e9, lang, 2)))
+    facts.append(labels(lang, "fact.context", value=num(arch.max_context_tokens, lang, 0)))
     architecture = [
+        ("params_computed", num(model.params / 1e9, lang, 2)),
         ("layers", str(arch.layers)),
         ("hidden_size", str(arch.hidden_size)),
         ("intermediate_size", str(arch.intermediate_size)),
@@ -147,7 +179,6 @@ def model_context(catalog: Catalog, model: Model, lang: Language) -> dict[str, A
         ("kv_heads", str(arch.kv_heads)),
         ("head_dim", str(arch.head_dim)),
         ("vocab_size", str(arch.vocab_size)),
-        ("max_context_tokens", str(arch.max_context_tokens)),
         ("attention", arch.attention.upper()),
         ("tied_embeddings", labels(lang, "yes" if arch.tied_embeddings else "no")),
         ("gated_mlp", labels(lang, "yes" if arch.gated_mlp else "no")),
@@ -156,139 +187,134 @@ def model_context(catalog: Catalog, model: Model, lang: Language) -> dict[str, A
         architecture.append(("sliding_window", f"{arch.sliding_window_tokens} × {arch.sliding_window_layers}"))
     if arch.moe is not None:
         architecture.append(("moe", f"{arch.moe.experts} / top-{arch.moe.top_k}"))
-    precisions = [
-        {"name": precision_name(p, lang), **row}
-        for p in PRECISION_IDS
-        if model.is_moe or resolve(p).experts is None  # "MXFP4 experts" is plain BF16 for a dense model
-        if (row := _components(model, "inference", p, lang)) is not None
-    ]
-    tasks = [
-        {"task": task_name(t, lang), **row}
-        for t in PAGE_TASKS
-        if (row := _components(model, t, None, lang)) is not None
-    ]
-    kv = [{"precision": k, "gib": gib_cell(kv_per_tokens(model, k), lang)} for k in KV_SHOWN]
-    gpu_rows = [
-        {
-            "id": gpu.id,
-            "name": gpu.name,
-            "href": "../" + _md(gpu_path(gpu.id)),
-            "memory": cell(gpu.usable_memory_gib, lang),
-            "how": [_how(model, gpu, task, lang) for task in MATRIX_TASKS],
-        }
-        for gpu in reference_gpus(catalog)
-    ]
     runs_on = {
         precision_name(p, lang): [
-            f"[{gpu.name}](../{_md(gpu_path(gpu.id))})"
-            for gpu in _by_memory(catalog.gpus)
+            (gpu.name, here.md("gpus", gpu.id))
+            for gpu in sorted(catalog.gpus, key=lambda g: (g.usable_memory_gib, g.name))
             if fits(model, gpu, "inference", p)
         ]
         for p in ("fp16", "q4_k_m")
     }
+    tasks = [(_task_label(model, t, lang), t, None) for t in PAGE_TASKS]
+    precisions: list[tuple[str, Task, str | None]] = [
+        (precision_name(p, lang), "inference", p) for p in PAGE_PRECISIONS
+    ]
+    kv = [(k, kv_per_tokens(model, k)) for k in KV_SHOWN]
     return {
         "model": model,
-        "facts": [(labels(lang, f"fact.{key}"), value) for key, value in facts],
+        "search_tags": [model.name, model.id],  # indexed with a high boost: the exact name ranks first
+        "search_boost": search_boost(model.name),
+        "facts": facts,
         "architecture": [(labels(lang, f"arch.{key}"), value) for key, value in architecture],
-        "precisions": precisions,
-        "tasks": tasks,
-        "kv": kv,
+        "verdicts": _verdicts(catalog, model, lang, here),
+        "calculator": calculator(catalog, lang, here, model),
+        "tasks": _components_table(model, lang, tasks, COMPONENTS),
+        "precisions": _components_table(model, lang, precisions, INFERENCE_COMPONENTS),
+        "kv": [(k, f"{num(v, lang, gib_digits(v))} GiB" if v is not None else "—") for k, v in kv],
         "kv_tokens": KV_PER_TOKENS,
-        "matrix_tasks": [task_name(t, lang) for t in MATRIX_TASKS],
-        "gpus": gpu_rows,
         "runs_on": runs_on,
-        "chart": _chart(model, lang, standalone=False),
-        "chart_file": f"../graficos/{model.id}.svg",
+        "chart": slots.put(chart(model, lang, standalone=False)),
+        "chart_narrow": slots.put(chart(model, lang, standalone=False, narrow=True)),
+        "chart_file": here.file_link(chart_file(lang, model.id)),
     }
 
 
 def model_pages(catalog: Catalog) -> list[Page]:
     pages = []
     for model in catalog.models:
-        pages.append(
-            Page(
-                _md(model_path(model.id)),
-                "modelo.md.j2",
-                lambda lang, m=model: model_context(catalog, m, lang),  # type: ignore[misc]  # bound default
-            )
-        )
-        pages.append(
-            Page(f"graficos/{model.id}.svg", svg=lambda lang, m=model: _chart(m, lang, standalone=True))  # type: ignore[misc]  # bound default
-        )
+        pages.append(Page("models", model.id, "modelo.md.j2", _bind(model_context, catalog, model)))
+        pages.append(Page("charts", chart=model.id, svg=_bind_svg(model)))
     return pages
+
+
+def _bind(function: Callable[..., dict[str, Any]], catalog: Catalog, item: Any) -> Any:
+    return lambda lang, here: function(catalog, item, lang, here)
+
+
+def _bind_svg(model: Model) -> Callable[[Language], str]:
+    return lambda lang: chart(model, lang, standalone=True)
 
 
 # -- GPUs -----------------------------------------------------------------------------------------------
 
 
-def gpu_context(catalog: Catalog, gpu: Gpu, lang: Language) -> dict[str, Any]:
-    labels = _labels()
+def _runs(catalog: Catalog, gpu: Gpu, lang: Language, here: Here) -> list[str]:
+    """One line per task: how many catalog models fit as is, and the largest."""
+    lines = []
+    total = len(catalog.models)
+    for task, precision in RUNS_TASKS:
+        fitting = [m for m in by_size(catalog) if fits(m, gpu, task, precision)]
+        name = task_name(task, lang) + (f" {precision_name(precision, lang)}" if precision else "")
+        if fitting:
+            largest = fitting[-1]
+            lines.append(labels(lang, "gpu.runs", task=name, count=len(fitting), total=total, model=largest.name,
+                                href=here.md("models", largest.id)))
+        else:
+            lines.append(labels(lang, "gpu.runs_none", task=name, total=total))
+    return lines
+
+
+def _mark(ok: bool) -> Cell:
+    return Cell(SYMBOL["yes" if ok else "no"], css=CSS["yes" if ok else "no"], sort=int(ok))
+
+
+def _gpu_table(catalog: Catalog, gpu: Gpu, lang: Language, here: Here) -> str:
+    """Every model on this GPU. The common machines' pages give the Q4_K_M decode speed (an estimate per
+    model on that GPU); every other GPU's page says whether Q4_K_M fits, which keeps a large catalog's build
+    in bounds (the speed is one question to the bot away)."""
+    with_speed = gpu.id in {g.id for g in reference_gpus(catalog)}
+    columns = [
+        Column(labels(lang, "col.model")),
+        Column(labels(lang, "col.params"), numeric=True),
+        *(Column(precision_name(p, lang)) for p in ("fp16", "int8")),
+        Column(labels(lang, "col.q4_speed"), numeric=True) if with_speed else Column(precision_name("q4_k_m", lang)),
+        *(Column(task_name(t, lang)) for t in TRAINING_TASKS_SHOWN),
+    ]
+    rows = []
+    for model in by_size(catalog):
+        marks = [_mark(fits(model, gpu, "inference", p)) for p in ("fp16", "int8")]
+        if with_speed:
+            speed = tokens_per_s(model, gpu, "q4_k_m")
+            q4 = Cell(num(speed, lang, 0), sort=speed) if speed else Cell("✘", css="vb-no", sort=-1)
+        else:
+            q4 = _mark(fits(model, gpu, "inference", "q4_k_m"))
+        rows.append(
+            [
+                tables.link(model.name, here.href("models", model.id), id=model.id),
+                params_cell(model, lang),
+                *marks,
+                q4,
+                *(_mark(fits(model, gpu, t)) for t in TRAINING_TASKS_SHOWN),
+            ]
+        )
+    return tables.table(columns, rows, css="vb-gpu-models")
+
+
+def gpu_context(catalog: Catalog, gpu: Gpu, lang: Language, here: Here) -> dict[str, Any]:
     specs = [
-        ("memory", f"{number(gpu.memory_gib, lang)} GiB"),
-        ("bandwidth", f"{number(gpu.memory_bandwidth_gb_s, lang, 0)} GB/s"),
-        ("tflops", number(gpu.fp16_tensor_tflops, lang)),
+        ("memory", f"{num(gpu.memory_gib, lang)} GiB"),
+        ("bandwidth", f"{num(gpu.memory_bandwidth_gb_s, lang, 0)} GB/s"),
+        ("tflops", num(gpu.fp16_tensor_tflops, lang)),
         ("vendor", labels(lang, f"vendor.{gpu.vendor}")),
         ("segment", labels(lang, f"segment.{gpu.segment}")),
     ]
     if gpu.gpu_memory_share < 1:
-        specs.insert(1, ("usable", f"{number(gpu.usable_memory_gib, lang)} GiB"))
+        specs.insert(1, ("usable", f"{num(gpu.usable_memory_gib, lang)} GiB"))
     if gpu.release_year:
         specs.append(("year", str(gpu.release_year)))
     if gpu.price_usd:
         specs.append(("price", f"{gpu.price_usd} USD"))
-    rows = []
-    for model in sorted(catalog.models, key=lambda m: (m.params, m.id)):
-        speeds = [cell(tokens_per_s(model, gpu, p), lang, 0, labels(lang, "does_not_fit")) for p in SPEED_PRECISIONS]
-        training = [labels(lang, "yes" if fits(model, gpu, t) else "no") for t in TRAINING_TASKS_SHOWN]
-        rows.append(
-            {
-                "id": model.id,
-                "name": model.name,
-                "href": "../" + _md(model_path(model.id)),
-                "params": cell(model.params_b, lang, 2 if model.params_b < 10 else 1),
-                "speeds": speeds,
-                "training": training,
-            }
-        )
     return {
         "gpu": gpu,
+        "search_tags": [gpu.name, gpu.id],  # indexed with a high boost: "RTX 4060" finds it before the 4060 Ti
+        "search_boost": search_boost(gpu.name),
+        "memory": num(gpu.usable_memory_gib, lang),
         "specs": [(labels(lang, f"spec.{key}"), value) for key, value in specs],
-        "speed_precisions": [precision_name(p, lang) for p in SPEED_PRECISIONS],
-        "tasks": [task_name(t, lang) for t in TRAINING_TASKS_SHOWN],
+        "runs": _runs(catalog, gpu, lang, here),
+        "table": _gpu_table(catalog, gpu, lang, here),
         "in_matrix": gpu in reference_gpus(catalog),
-        "rows": rows,
     }
 
 
 def gpu_pages(catalog: Catalog) -> list[Page]:
-    return [
-        Page(
-            _md(gpu_path(gpu.id)),
-            "gpu.md.j2",
-            lambda lang, g=gpu: gpu_context(catalog, g, lang),  # type: ignore[misc]  # bound default
-        )
-        for gpu in catalog.gpus
-    ]
-
-
-def gpus_context(catalog: Catalog) -> Any:
-    def context(lang: Language) -> dict[str, Any]:
-        rows = []
-        for gpu in _by_memory(catalog.gpus):
-            counts = [sum(fits(m, gpu, "inference", p) for m in catalog.models) for p in ("fp16", "q4_k_m")]
-            rows.append(
-                {
-                    "id": gpu.id,
-                    "name": gpu.name,
-                    "href": gpu.id + ".md",
-                    "vendor": _labels()(lang, f"vendor.{gpu.vendor}"),
-                    "memory": cell(gpu.usable_memory_gib, lang),
-                    "bandwidth": cell(gpu.memory_bandwidth_gb_s, lang, 0),
-                    "tflops": cell(gpu.fp16_tensor_tflops, lang),
-                    "fp16": cell(counts[0], lang, 0),
-                    "q4": cell(counts[1], lang, 0),
-                }
-            )
-        return {"rows": rows, "models": len(catalog.models)}
-
-    return context
+    return [Page("gpus", gpu.id, "gpu.md.j2", _bind(gpu_context, catalog, gpu)) for gpu in catalog.gpus]

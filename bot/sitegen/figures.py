@@ -9,7 +9,6 @@ other model/GPU pair shows whether the job fits as asked, which is the same rule
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -62,32 +61,68 @@ def reference_gpus(catalog: Catalog) -> tuple[Gpu, ...]:
     return chosen or catalog.gpus[:12]
 
 
-@functools.cache
+# Caches keyed by catalog ids, not by the pydantic objects: hashing a Model walks its whole architecture, and
+# the GPU pages ask "does it fit?" for every model on every GPU.
+_JOBS: dict[tuple[object, ...], Estimate | None] = {}
+_ON_GPU: dict[tuple[str, str, str, str | None], Estimate | None] = {}
+_VERDICTS: dict[tuple[str, str, str], Verdict] = {}
+_NEEDS: dict[tuple[str, str, str | None], int | None] = {}
+_THRESHOLDS: dict[tuple[object, ...], int | None] = {}
+
+
 def job_estimate(model: Model, task: Task, precision: str | None = None, **options: object) -> Estimate | None:
     """The estimate of a job without a GPU, or None where the estimator refuses the combination."""
-    try:
-        return estimate(Job(model=model, task=task, precision=precision, **options))
-    except InvalidQuery:
-        return None
+    key = (model.id, task, precision, *sorted(options.items()))
+    if key not in _JOBS:
+        try:
+            _JOBS[key] = estimate(Job(model=model, task=task, precision=precision, **options))
+        except InvalidQuery:
+            _JOBS[key] = None
+    return _JOBS[key]
 
 
-@functools.cache
 def on_gpu(model: Model, gpu: Gpu, task: Task, precision: str | None = None) -> Estimate | None:
     """The estimate of a job on one GPU (fit and speed), or None where the combination is refused."""
-    try:
-        return estimate(Job(model=model, task=task, precision=precision, gpu=gpu))
-    except InvalidQuery:
-        return None
+    key = (model.id, gpu.id, task, precision)
+    if key not in _ON_GPU:
+        try:
+            _ON_GPU[key] = estimate(Job(model=model, task=task, precision=precision, gpu=gpu))
+        except InvalidQuery:
+            _ON_GPU[key] = None
+    return _ON_GPU[key]
+
+
+def threshold(model: Model, gpu: Gpu, task: Task, precision: str | None = None, **options: object) -> int | None:
+    """The most a job of this kind may need per GPU for the estimator to say it fits this GPU as is: the
+    runtime's limit on the GPU less its headroom margin, both read from one estimate on that GPU (they depend
+    on the runtime and the GPU, not on the model); None where the runtime cannot run it there."""
+    key = (gpu.id, task, precision, *sorted(options.items()))
+    if key not in _THRESHOLDS:
+        try:
+            result = estimate(Job(model=model, task=task, precision=precision, gpu=gpu, **options))
+        except InvalidQuery:
+            result = None
+        if result is None or result.unsupported or result.headroom_bytes is None or result.margin_bytes is None:
+            _THRESHOLDS[key] = None
+        else:
+            _THRESHOLDS[key] = result.per_gpu_bytes + result.headroom_bytes - result.margin_bytes
+    return _THRESHOLDS[key]
 
 
 def fits(model: Model, gpu: Gpu, task: Task, precision: str | None = None) -> bool:
-    """Whether the job fits the GPU as asked: the estimator's per-GPU figure against the GPU's usable memory.
+    """Whether the job fits the GPU as asked (``Estimate.fits``: with the runtime's headroom margin free).
 
-    This is ``Estimate.fits`` for one GPU, read from the GPU-less estimate so that a table of every model on
-    every GPU asks the estimator once per model; ``tests/site`` checks it against ``estimate(job).fits``.
+    Read from the GPU-less estimate and the GPU's :func:`threshold`, so that a table of every model on every
+    GPU asks the estimator once per model and once per GPU; ``tests/site`` checks it against
+    ``estimate(job).fits``.
     """
-    result = job_estimate(model, task, precision)
-    return result is not None and result.per_gpu_bytes <= gpu.usable_memory_bytes
+    key = (model.id, task, precision)
+    if key not in _NEEDS:
+        result = job_estimate(model, task, precision)
+        _NEEDS[key] = None if result is None else result.per_gpu_bytes
+    needed = _NEEDS[key]
+    limit = threshold(model, gpu, task, precision) if needed is not None else None
+    return needed is not None and limit is not None and needed <= limit
 
 
 def tokens_per_s(model: Model, gpu: Gpu, precision: str) -> float | None:
@@ -98,14 +133,31 @@ def tokens_per_s(model: Model, gpu: Gpu, precision: str) -> float | None:
     return None if result is None else result.tokens_per_s
 
 
-@functools.cache
 def verdict(model: Model, gpu: Gpu, task: Task) -> Verdict:
     """The full verdict (with the cheapest change) of a task at its defaults on one GPU."""
-    try:
-        fit = assess(Job(model=model, task=task, gpu=gpu))
-    except InvalidQuery:
-        return Verdict(kind="no", fit=None)
-    return Verdict(kind=fit.verdict, fit=fit)
+    key = (model.id, gpu.id, task)
+    if key not in _VERDICTS:
+        try:
+            fit = assess(Job(model=model, task=task, gpu=gpu))
+            _VERDICTS[key] = Verdict(kind=fit.verdict, fit=fit)
+        except InvalidQuery:
+            _VERDICTS[key] = Verdict(kind="no", fit=None)
+    return _VERDICTS[key]
+
+
+def all_verdicts(catalog: Catalog) -> dict[tuple[str, str, str], Verdict]:
+    """Every verdict the site shows (each model, on each common machine, for each task of the matrix)."""
+    return {
+        (model.id, gpu.id, task): verdict(model, gpu, task)
+        for model in catalog.models
+        for gpu in reference_gpus(catalog)
+        for task in MATRIX_TASKS
+    }
+
+
+def preload_verdicts(found: dict[tuple[str, str, str], Verdict]) -> None:
+    """Take verdicts computed in another process (:func:`all_verdicts`), so that they are not computed again."""
+    _VERDICTS.update(found)
 
 
 def memory_by_context(model: Model, precision: str) -> tuple[tuple[int, float], ...]:
@@ -127,11 +179,3 @@ def kv_per_tokens(model: Model, kv_precision: str) -> float | None:
     if result is None:
         return None
     return result.memory.kv_cache_bytes / 2**30 * KV_PER_TOKENS / tokens
-
-
-def seed_estimate(model: Model, holds_for: dict[str, object]) -> Estimate | None:
-    """The estimate under a seed row's ``holds_for`` flags (task, precision, runtime, optimizer, ...)."""
-    options = {k: v for k, v in holds_for.items() if k not in ("task", "precision")}
-    task = holds_for["task"]
-    precision = holds_for.get("precision")
-    return job_estimate(model, task, precision, **options)

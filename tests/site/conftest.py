@@ -1,4 +1,5 @@
-"""Shared fixtures for the site tests: a small real catalog, the rendered pages, and one strict build."""
+"""Shared fixtures for the site tests: a small real catalog, its rendered pages, and one strict build of the
+real catalog (both languages) per session."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import main
 from bot.sitegen import publish
+from bot.sitegen.build import build_site
 from knowledge.estimator.catalog import Catalog, SeedRow, load_catalog
 
 from .htmlcheck import Site
@@ -56,20 +56,16 @@ def tiny_catalog(catalog: Catalog) -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def rendered() -> dict[Path, str]:
-    """Every generated file for the real catalog (rendered once per test session)."""
-    return publish.render()
+def tiny_rendered(tiny_catalog: Catalog) -> dict[Path, str]:
+    """Every generated file for the tiny catalog, keyed by its path in the build tree."""
+    return publish.render(tiny_catalog)
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The committed pages built strictly by `vrambot site build --check --out DIR` (one build per session).
-
-    ``--check`` builds the pages as committed (never rewriting them), so a stale tree fails here too.
-    """
+    """The real catalog built strictly, both languages, as `vrambot site build` does (one build per session)."""
     out = tmp_path_factory.mktemp("site") / "site"
-    result = CliRunner().invoke(main, ["site", "build", "--check", "--out", str(out)])
-    assert result.exit_code == 0, result.output
+    build_site(out)
     return out
 
 

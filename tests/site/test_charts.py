@@ -111,3 +111,24 @@ def test_charts_refuse_to_draw_nothing() -> None:
         )
     with pytest.raises(ValueError, match="at least one"):
         charts.scatter_chart([], title="t", desc="d", x_label="x", y_label="y", value_format=str)
+
+
+def test_narrow_chart_is_drawn_for_a_phone() -> None:
+    """The phone variant is 360 units wide with 14-unit type and the legend under the plot (no title inside)."""
+    svg = charts.line_chart(
+        [charts.Series("FP16", ((512, 13.0), (4096, 16.1))), charts.Series("Q4_K_M", ((512, 4.2), (4096, 6.3)))],
+        title="t",
+        desc="d",
+        x_label="x",
+        y_label="GiB",
+        x_format=lambda v: f"{v:g}",
+        y_format=lambda v: f"{v:g}",
+        log2_x=True,
+        narrow=True,
+    )
+    root = ET.fromstring(svg)
+    assert root.get("viewBox").split()[2] == "360" and root.get("font-size") == "14"
+    assert "vb-narrow" in root.get("class")
+    plot_bottom = max(float(line.get("y2")) for line in root.iter(f"{SVG}line") if line.get("x1") == line.get("x2"))
+    legend = [g for g in root.iter(f"{SVG}g") if g.get("data-label")]
+    assert all(float(g.find(f"{SVG}text").get("y")) > plot_bottom for g in legend)

@@ -11,8 +11,8 @@ def test_site_group_offers_build_and_serve() -> None:
     """`vrambot site --help` lists both subcommands with their help."""
     result = CliRunner().invoke(main, ["site", "--help"])
     assert result.exit_code == 0
-    assert "build  Regenerate the pages, then build the site strictly" in result.output
-    assert "serve  Serve the site on 127.0.0.1 with live reload" in result.output
+    assert "build  Generate the pages, then build the site strictly" in result.output
+    assert "serve  Serve the Spanish site on 127.0.0.1 with live reload" in result.output
 
 
 def test_serve_refuses_a_port_out_of_range() -> None:
@@ -22,12 +22,15 @@ def test_serve_refuses_a_port_out_of_range() -> None:
     assert "--port" in result.output
 
 
-def test_build_check_refuses_stale_pages(monkeypatch) -> None:
-    """`vrambot site build --check` on a stale tree fails naming the regenerate command, building nothing."""
-    import bot.commands.site as command
+def test_a_failed_build_names_the_fix(monkeypatch, tmp_path) -> None:
+    """When MkDocs refuses a page, the command exits 1 with MkDocs' message and what to do, not a traceback."""
+    import bot.sitegen.build as build
 
-    monkeypatch.setattr(command, "stale", lambda: ["stale: site/docs/semilla.md"])
-    result = CliRunner().invoke(main, ["site", "build", "--check"])
+    def refuse(out, catalog=None, tree=None):
+        raise build.BuildError("mkdocs build (es) failed:\nERROR - Doc file 'x.md' contains a link 'y.md'")
+
+    monkeypatch.setattr(build, "build_site", refuse)
+    result = CliRunner().invoke(main, ["site", "build", "--out", str(tmp_path / "site")])
     assert result.exit_code == 1
-    assert "stale: site/docs/semilla.md" in result.output
-    assert "run `python -m bot.sitegen.publish`" in result.output
+    assert "contains a link 'y.md'" in result.output
+    assert "run `vrambot site build` again" in result.output

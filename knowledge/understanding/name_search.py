@@ -101,7 +101,7 @@ def _table(items: Iterable[Model] | Iterable[Gpu]) -> _Table:
     for item in items:
         for name in (item.id, item.name, *item.aliases):
             words = tokenize(fold_name(name))
-            key = "".join(w.text for w in words)
+            key = "".join(w.text + ("s" if w.plural else "") for w in words)  # a name's "s" is its own: L40S
             if key:
                 table.names.setdefault(key, item.id)
             if words and not words[0].text.isdigit():
@@ -196,8 +196,10 @@ def find(tokens: list[Token], idx: Index, folded: str = "") -> list[Found]:
             if any(taken[first:last]):
                 continue
             key = "".join(keys[first:last])
+            # "L40S" is a name, "4090s" a plural: the word with its "s" first, then without.
+            spellings = (key + "s", key) if tokens[last - 1].plural else (key,)
             for kind, table in (("gpu", idx.gpus), ("model", idx.models)):
-                hit = table.names.get(key)
+                hit = next((table.names[k] for k in spellings if k in table.names), None)
                 if hit is not None and kind == "gpu" and _counts_something(tokens, last):
                     continue  # "a 10 million tokens", "a 40 gb card": a quantity, not the A10 or A40
                 if hit is not None:

@@ -3,7 +3,7 @@
 Spanish builds into the output folder, English into its ``en/`` (``mkdocs.yml``, ``mkdocs.en.yml``); each
 build gets a small configuration in the build tree that inherits the committed one and points it at the tree
 and the output. Then the English site gets redirect pages from the Spanish slugs it used to have
-(``/en/modelos/<id>/`` → ``/en/models/<id>/``, keeping the ``#anchor``), so old links and the bots' links
+(``/en/modelos/<id>/`` → ``/en/models/<id>/``, keeping the ``#anchor``), so old links
 keep landing. ``SOURCE_DATE_EPOCH`` is fixed (the sitemap's dates, the gzip header), so the same catalog and
 templates give the same bytes; the build is strict (a broken link or anchor fails it) and offline.
 """

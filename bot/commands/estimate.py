@@ -49,6 +49,7 @@ def build_job(
     kv_precision: str | None = None,
     zero: int | None = None,
     training_tokens: int | None = None,
+    checkpoint_offload: bool | None = None,
 ) -> Job:
     """A Job from command-line values; raises KnowledgeError for unknown names or bad values."""
     catalog = load_catalog()
@@ -65,6 +66,7 @@ def build_job(
         "checkpointing": checkpointing,
         "flash_attention": flash_attention,
         "chunked_loss": chunked_loss,
+        "checkpoint_offload": checkpoint_offload,
         "kv_precision": kv_precision,
         "gpu": catalog.find_gpu(gpu) if gpu else None,
         "gpus": gpus,
@@ -178,6 +180,11 @@ def _print(result: Estimate) -> None:
 @click.option(
     "--chunked-loss/--no-chunked-loss", default=None, help="Training: chunked cross-entropy (default: the runtime's)."
 )
+@click.option(
+    "--checkpoint-offload/--no-checkpoint-offload",
+    default=None,
+    help="Training: keep activation checkpoints in system RAM (default: the runtime's; Unsloth does).",
+)
 @click.option("--kv-precision", help="fp16, bf16, fp8, q8_0, q4_0 (default: 16-bit).")
 @click.option("--zero", type=click.IntRange(0, 3), help="ZeRO stage when training on several GPUs (default 3).")
 @click.option("--training-tokens", type=int, help="Tokens to train on, for the training time.")
@@ -197,6 +204,7 @@ def estimate(
     checkpointing: bool | None,
     flash_attention: bool,
     chunked_loss: bool | None,
+    checkpoint_offload: bool | None,
     kv_precision: str | None,
     zero: int | None,
     training_tokens: int | None,
@@ -224,6 +232,7 @@ def estimate(
             checkpointing=checkpointing,
             flash_attention=flash_attention,
             chunked_loss=chunked_loss,
+            checkpoint_offload=checkpoint_offload,
             kv_precision=kv_precision,
             zero=zero,
             training_tokens=training_tokens,

@@ -78,9 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--lora-rank", type=int, default=16)
     parser.add_argument("--lora-targets")
     parser.add_argument("--kv-precision")
+    parser.add_argument("--output-tensor-type")
     parser.add_argument("--gpu")
     parser.add_argument("--gpus", type=int, default=1)
     parser.add_argument("--checkpointing", action=argparse.BooleanOptionalAction, default=None)
+    parser.add_argument("--checkpoint-offload", action=argparse.BooleanOptionalAction, default=None)
     parser.add_argument("--flash-attention", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--chunked-loss", action=argparse.BooleanOptionalAction, default=None)
     return parser
@@ -106,7 +108,9 @@ def job_for(measurement: Measurement) -> Job:
         lora_rank=flags.lora_rank,
         lora_targets=lora_targets(flags.lora_targets) if flags.lora_targets else None,
         kv_precision=flags.kv_precision,
+        output_tensor_type=flags.output_tensor_type,
         checkpointing=flags.checkpointing,
+        checkpoint_offload=flags.checkpoint_offload,
         flash_attention=flags.flash_attention,
         chunked_loss=flags.chunked_loss,
         gpu=catalog.find_gpu(flags.gpu) if flags.gpu else None,

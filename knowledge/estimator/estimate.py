@@ -26,10 +26,12 @@ from knowledge.estimator.precision import (
     MIXED,
     MIXED_FP16,
     Precision,
-    bits,
+    embedding_bits,
     kv_bytes_per_element,
     largest_matrix_params,
     resolve,
+    storage_types,
+    token_embedding_bytes,
     weight_bytes,
 )
 from knowledge.estimator.runtimes import (
@@ -45,6 +47,7 @@ DECODE_EFFICIENCY = profile("transformers").speed.decode_efficiency  # the defau
 PREFILL_EFFICIENCY = profile("transformers").speed.prefill_efficiency  # share of peak tensor FLOPS in prefill
 TRAINING_MFU = profile("transformers").speed.training_mfu  # model FLOPs utilisation of a well-tuned run
 PROCESS_RAM_BYTES = 2 * mem.GIB  # Python, PyTorch and CUDA libraries in host memory
+GGUF_STORAGE = ("f32", "f16", "bf16", "q8_0", "q6_k", "q5_k", "q5_1", "q5_0", "q4_k", "q4_1", "q4_0", "q3_k", "q2_k")
 TRAINABLE_FULL = ("fp32", "fp16", "bf16", MIXED, MIXED_FP16)
 LORA_TARGETS = mem.LORA_MODULES
 lora_targets = mem.lora_targets  # parses "all", "attention", "q,v" (re-exported for the CLI)
@@ -201,6 +204,24 @@ def _resolve_file(job: Job, stored: Provenance) -> tuple[str, Precision, Runtime
     return precision.id, precision, "llama.cpp"
 
 
+def _with_output_type(precision: Precision, storage: str) -> Precision:
+    """A GGUF precision whose output head (and tied token embedding) is stored as ``storage``: what
+    llama-quantize's --output-tensor-type does (ggml-org/llama.cpp PR #6239), and what files quantized by
+    other rules hold (ollama's Gemma 7B Q4_0 keeps its tied embedding in Q8_0)."""
+    types = [name for name in GGUF_STORAGE if name in storage_types()]
+    name = storage.strip().lower()
+    if name not in types:
+        raise InvalidQuery(
+            f"Unknown precision {storage!r}. Use one of: {', '.join(types)}.",
+            key="error.precision",
+            precision=storage,
+            choices=", ".join(types),
+        )
+    if precision.kind != "gguf":
+        return precision  # other formats have no GGUF output tensor (a ladder may leave GGUF)
+    return precision.model_copy(update={"output": name})
+
+
 def resolve_job(job: Job) -> tuple[Job, Precision]:
     """The job with every default filled in, and the storage precision of its weights."""
     stored = _stored_file(job)
@@ -211,6 +232,8 @@ def resolve_job(job: Job) -> tuple[Job, Precision]:
         runtime = _resolve_runtime(job, precision)
     if job.task in TRAINING_TASKS and precision.kind == "gguf":
         raise InvalidQuery("GGUF models are for inference.", key="error.gguf_training")
+    if job.output_tensor_type is not None:
+        precision = _with_output_type(precision, job.output_tensor_type)
     context = _resolve_context(job, job.model.architecture)
     training = job.task in TRAINING_TASKS
     rules = profile(runtime)
@@ -259,11 +282,23 @@ def _state_bytes(precision_id: str) -> tuple[int, int, int]:
 
 
 def _host_weights(job: Job, precision: Precision, rules: Profile) -> int:
-    """Weights the runtime keeps in system RAM: llama.cpp keeps the input embedding on the CPU (it copies a
-    tied embedding there, keeping the output head on the GPU)."""
+    """Weights the runtime keeps in system RAM: llama.cpp keeps the input embedding on the CPU."""
     if rules.inference is None or not rules.inference.token_embd_on_cpu:
         return 0
-    return int(job.model.architecture.embedding_params() * bits(precision.embedding) / 8)
+    arch = job.model.architecture
+    return int(embedding_bits(arch, precision) / 8)
+
+
+def _gpu_weights(job: Job, precision: Precision, rules: Profile, full: int) -> int:
+    """The weights on the GPU: the whole file but the input embedding kept on the CPU. A tied embedding is
+    also the output head, which llama.cpp loads a second time on the GPU ("same as tok_embd, duplicated to
+    allow offloading": ggml-org/llama.cpp src/llama-model.cpp, TENSOR_DUPLICATED): the file's bytes stay on the
+    GPU and the table is held twice (Gemma 7B Q4_0 in ollama: CUDA0 4955.54 MiB, the whole 4.84 GiB file, plus
+    796.88 MiB of token embedding on the CPU)."""
+    host = _host_weights(job, precision, rules)
+    if host and job.model.architecture.tied_embeddings:
+        return full - host + token_embedding_bytes(job.model.architecture, precision)
+    return full - host
 
 
 def _inference_memory(job: Job, precision: Precision, rules: Profile) -> tuple[Memory, list[Assumption]]:
@@ -272,7 +307,7 @@ def _inference_memory(job: Job, precision: Precision, rules: Profile) -> tuple[M
     assert job.context_tokens is not None and job.kv_precision is not None and inference is not None  # resolved
     stored = _stored_file(job)
     full = stored.weights_bytes if stored is not None and stored.weights_bytes else weight_bytes(arch, precision)
-    weights = full - _host_weights(job, precision, rules)
+    weights = _gpu_weights(job, precision, rules, full)
     kv = mem.kv_cache_bytes(arch, job.context_tokens, job.batch, kv_bytes_per_element(job.kv_precision))
     notes = [
         _assume("assume.inference", context=job.context_tokens, batch=job.batch, precision=precision.id),
@@ -333,7 +368,8 @@ def _training_memory(job: Job, precision: Precision, rules: Profile) -> tuple[Me
     training = rules.training
     assert job.context_tokens is not None and job.precision is not None and training is not None  # resolved
     params = arch.total_params()
-    offload = bool(job.checkpointing) and training.checkpoint_offload
+    offload_default = training.checkpoint_offload if job.checkpoint_offload is None else job.checkpoint_offload
+    offload = bool(job.checkpointing) and offload_default
     activations = mem.training_activation_bytes(
         arch,
         job.context_tokens,
@@ -535,7 +571,10 @@ def _ram_bytes(job: Job, memory: Memory, precision: Precision, rules: Profile) -
     else:
         loaded = arch.total_params() * 2
     offloaded = 0
-    if rules.training is not None and rules.training.checkpoint_offload and job.checkpointing:
+    offload = rules.training is not None and (
+        rules.training.checkpoint_offload if job.checkpoint_offload is None else job.checkpoint_offload
+    )
+    if offload and job.checkpointing:
         assert job.context_tokens is not None
         offloaded = mem.checkpoint_bytes(arch, job.context_tokens, job.batch)
     return loaded + offloaded + PROCESS_RAM_BYTES

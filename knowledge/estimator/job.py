@@ -46,9 +46,15 @@ class Job(_Frozen):
     lora_rank: int = Field(default=16, ge=1, le=4096)
     lora_targets: tuple[str, ...] | None = None  # q, k, v, o, gate, up, down; None: the runtime's default
     checkpointing: bool | None = None  # None: the runtime's default (transformers: on for LoRA/QLoRA only)
+    # Checkpoints in system RAM (Unsloth's use_gradient_checkpointing="unsloth") rather than on the GPU (True, and
+    # every other runtime); None: the runtime's default.
+    checkpoint_offload: bool | None = None
     flash_attention: bool = True
     chunked_loss: bool | None = None  # training: chunked cross-entropy vs a plain fp32 loss; None: the runtime's
     kv_precision: str | None = None  # None: the weights' 16-bit type
+    # GGUF: the storage type of the output head (and of a tied token embedding), as llama-quantize's
+    # --output-tensor-type sets it ("q8_0"); None: the quantizer's default for the precision (Q6_K in most mixes).
+    output_tensor_type: str | None = None
     gpu: Gpu | None = None
     gpus: int = Field(default=1, ge=1, le=4096)
     zero_stage: ZeroStage | None = None  # training on several GPUs; None: ZeRO-3 (FSDP full shard)

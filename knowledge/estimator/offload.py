@@ -28,7 +28,7 @@ from knowledge.estimator import memory as mem
 from knowledge.estimator.architecture import Architecture
 from knowledge.estimator.estimate import PROCESS_RAM_BYTES, estimate, resolve_job
 from knowledge.estimator.job import Assumption, Estimate, Job, Memory
-from knowledge.estimator.precision import Precision, bits, weight_bytes
+from knowledge.estimator.precision import Precision, bits, embedding_bits, token_embedding_bytes, weight_bytes
 from knowledge.estimator.runtimes import profile
 
 # Dual-channel DDR5-5600: 2 channels x 8 bytes x 5,600 MT/s = 89.6 GB/s (JEDEC JESD79-5 transfer rate), the
@@ -54,10 +54,12 @@ class OffloadPlan(BaseModel):
 
 
 def _layer_split(arch: Architecture, precision: Precision) -> tuple[int, int, int]:
-    """Bytes of (token embeddings, output head, one transformer block) at a precision."""
-    embedding = int(arch.embedding_params() * bits(precision.embedding) / 8)
-    head = int(arch.lm_head_params() * bits(precision.output) / 8)
-    blocks = weight_bytes(arch, precision) - embedding - head
+    """Bytes of (token embeddings, output head, one transformer block) at a precision. A tied embedding is
+    also the output head, which llama.cpp loads a second time for the GPU (TENSOR_DUPLICATED)."""
+    embedding = int(embedding_bits(arch, precision) / 8)
+    untied = int(arch.lm_head_params() * bits(precision.output) / 8)
+    head = token_embedding_bytes(arch, precision) if arch.tied_embeddings else untied
+    blocks = weight_bytes(arch, precision) - embedding - untied
     return embedding, head, blocks // arch.layers
 
 

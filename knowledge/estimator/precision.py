@@ -116,6 +116,10 @@ def resolve(name: str) -> Precision:
     return next(p for p in precisions() if p.id == found)
 
 
+def storage_types() -> tuple[str, ...]:
+    return tuple(table().storage_types)
+
+
 def bits(storage_type: str) -> float:
     return table().storage_types[storage_type]
 
@@ -189,7 +193,7 @@ def weight_bytes(arch: Architecture, precision: Precision) -> int:
     total_bits += promoted(attn_output, precision.attn_output)
     if experts_apart and precision.experts is not None:
         total_bits += experts * bits(precision.experts)
-    total_bits += arch.embedding_params() * bits(precision.embedding)
+    total_bits += embedding_bits(arch, precision)
     head = arch.lm_head_params()
     if head:
         total_bits += head * bits(precision.output)
@@ -198,6 +202,32 @@ def weight_bytes(arch: Architecture, precision: Precision) -> int:
     small = arch.total_params() - arch.linear_layer_params() - arch.embedding_params() - head - vision
     total_bits += small * bits(precision.small)
     return int(total_bits / 8)
+
+
+def tied_embedding_storage(arch: Architecture, precision: Precision) -> str:
+    """The storage type of the token embedding table.
+
+    llama.cpp's quantizer gives a token embedding that is also the output head (tied, no ``output.weight``) the
+    output head's type (Q6_K in most mixes), not the layers' type: "for arches that share the same tensor between
+    the token embeddings and the output, we quantize the token embeddings with the quantization of the output
+    tensor" (ggml-org/llama.cpp src/llama-quant.cpp, llama_tensor_get_type; since PR #5650, 2024-02-22).
+    """
+    if arch.tied_embeddings and precision.kind == "gguf":
+        return precision.output
+    return precision.embedding
+
+
+def token_embedding_bytes(arch: Architecture, precision: Precision) -> int:
+    """Bytes of the token embedding table (vocabulary x hidden) as stored."""
+    return int(arch.vocab_size * arch.hidden_size * bits(tied_embedding_storage(arch, precision)) / 8)
+
+
+def embedding_bits(arch: Architecture, precision: Precision) -> float:
+    """Bits of every embedding: the token table at its stored type, position and per-layer tables at the
+    precision's embedding type."""
+    token = arch.vocab_size * arch.hidden_size
+    other = arch.embedding_params() - token
+    return token * bits(tied_embedding_storage(arch, precision)) + other * bits(precision.embedding)
 
 
 def largest_matrix_params(arch: Architecture) -> int:

@@ -15,12 +15,9 @@ SHARED = Path(__file__).resolve().parents[4] / "shared" / "calibration"
 KNOWN_GAPS = {
     "awq_mixtral_gemm_2x4090_b1_8192": "AutoAWQ's fused MoE blocks and its cache doubling for a 4,096-token prompt are "
     "not modelled",
-    "lf_llama2_7b_qlora_unsloth": "unit base of the published '7GB' not stated (7 GB = 6.5 GiB would be -14%)",
     "nb_gemma2_2b_t4": "Gemma 2's soft-capped 256k logits in Unsloth take more than its fused loss is modelled with",
     "nb_gemma3_27b_a100": "Gemma 3's 262k-vocabulary logits in Unsloth's loss and its multimodal loader (FastModel) "
     "take more than modelled (-20.3 % against a 20 % band)",
-    "lc_gemma7b_q4_0_weights": "the Gemma 7B GGUF keeps its 256k x 3072 token embedding (tied to the output) at a "
-    "higher type than Q4_0; that file's type mix is not modelled",
 }
 
 

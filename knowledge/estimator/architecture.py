@@ -391,9 +391,7 @@ class Architecture(_Frozen):
         if self.per_layer_embeddings is not None:  # gate h -> w, projection w -> h, a norm of h
             per_layer_input = 2 * self.hidden_size * self.per_layer_embeddings.hidden_size + self.hidden_size
         by_kind = {
-            layer: self.attention_params(layer.attention)
-            + norms
-            + self.mlp_params(layer.mlp, active=active)
+            layer: self.attention_params(layer.attention) + norms + self.mlp_params(layer.mlp, active=active)
             + per_layer_input
             for layer in set(self.layer_list())
         }

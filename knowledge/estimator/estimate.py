@@ -246,7 +246,8 @@ def resolve_job(job: Job) -> tuple[Job, Precision]:
     kv_bytes_per_element(kv_precision)  # validates the name
     if not training and kv_precision not in rules.kv_types:
         raise InvalidQuery(
-            f"{rules.name} does not keep a {kv_precision} KV cache. Use --kv-precision {' or '.join(rules.kv_types)}.",
+            f"{rules.name} does not keep a {kv_precision} KV cache. Use --kv-precision "
+            f"{' or '.join(rules.kv_types)}.",
             key="error.runtime_kv",
             kv_precision=kv_precision,
             runtime=rules.name,
@@ -335,7 +336,9 @@ def _inference_memory(job: Job, precision: Precision, rules: Profile) -> tuple[M
         if inference.dequantize_layer and precision.kind in ("bnb", "gptq"):
             activations += largest_matrix_params(arch) * mem.HALF  # one layer dequantized at a time
         notes.append(_assume("assume.prefill", tokens=tokens))
-    overhead = int(rules.cuda_context_gib * mem.GIB) + int(rules.allocator_reserve_share * (weights + kv + activations))
+    overhead = int(rules.cuda_context_gib * mem.GIB) + int(
+        rules.allocator_reserve_share * (weights + kv + activations)
+    )
     overhead += int(inference.cuda_graphs_gib * mem.GIB)
     notes.append(_assume("assume.flash_on" if job.flash_attention else "assume.flash_off"))
     memory = Memory(
@@ -489,7 +492,9 @@ def _speed(job: Job, memory: Memory, notes: list[Assumption], rules: Profile) ->
     if gpu is None:
         return {}
     if job.gpus > 1 and job.task not in TRAINING_TASKS:
-        return _layout_speed(job, gpu, memory, notes, rules.speed.decode_efficiency, rules.speed.prefill_efficiency)
+        return _layout_speed(
+            job, gpu, memory, notes, rules.speed.decode_efficiency, rules.speed.prefill_efficiency
+        )
     arch = job.model.architecture
     active = arch.active_params()
     total = arch.total_params()

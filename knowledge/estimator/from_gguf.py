@@ -192,7 +192,9 @@ def architecture_from_gguf(header: GgufHeader, file: str) -> Architecture:
         kv_heads, head_dim = heads, key_length
     else:
         head_dim = keys.int("attention.key_length", hidden // heads if hidden % heads == 0 else None)
-    attention: AttentionType = "mla" if mla else "mha" if kv_heads == heads else "mqa" if kv_heads == 1 else "gqa"
+    attention: AttentionType = (
+        "mla" if mla else "mha" if kv_heads == heads else "mqa" if kv_heads == 1 else "gqa"
+    )
     window, sliding_layers = _sliding(arch, keys, layers)
     moe = _moe(keys, layers)
     intermediate = keys.get("feed_forward_length")

@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 from knowledge.estimator.catalog import Gpu, Model
 
 Task = Literal["inference", "full_finetune", "pretrain", "lora", "qlora"]
-Runtime = Literal["transformers", "llama.cpp", "vllm", "sglang", "mlx", "unsloth", "torchtune", "litgpt", "axolotl"]
+Runtime = Literal[
+    "transformers", "llama.cpp", "vllm", "sglang", "mlx", "unsloth", "torchtune", "litgpt", "axolotl"
+]
 Optimizer = Literal["adamw", "adamw_8bit", "sgd", "adafactor"]
 ZeroStage = Literal[0, 1, 2, 3]
 

@@ -125,7 +125,9 @@ def tensor_degrees(arch: Architecture, node: int | None = None) -> tuple[int, ..
     limit = node or node_size()
     heads, kv = arch.attention_heads, arch.kv_heads
     return tuple(
-        t for t in range(1, limit + 1) if heads % t == 0 and (arch.mla is not None or kv % t == 0 or t % kv == 0)
+        t
+        for t in range(1, limit + 1)
+        if heads % t == 0 and (arch.mla is not None or kv % t == 0 or t % kv == 0)
     )
 
 

@@ -70,7 +70,9 @@ def _read_table() -> PrecisionTable:
         for field in ("linear", "embedding", "output", "small", "attn_v", "ffn_down", "attn_output", "experts"):
             value = getattr(p, field)
             if value is not None and value not in loaded.storage_types:
-                raise CatalogError(f"precisions.yaml: entry {p.id!r}, field {field!r}: unknown storage type {value!r}.")
+                raise CatalogError(
+                    f"precisions.yaml: entry {p.id!r}, field {field!r}: unknown storage type {value!r}."
+                )
     return loaded
 
 

@@ -79,8 +79,7 @@ def serve(job: Job, engine: Engine = "vllm", utilization: float = VLLM_UTILIZATI
     weights = weight_bytes(arch, precision) // n
     context = resolved.context_tokens
     kv_token = (
-        arch.kv_elements_per_token(context)
-        / context
+        arch.kv_elements_per_token(context) / context
         * kv_bytes_per_element(resolved.kv_precision)
         * lay.kv_share(arch, layout)
     )

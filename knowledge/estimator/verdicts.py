@@ -32,7 +32,9 @@ from knowledge.estimator.runtimes import backend, profile
 
 Verdict = Literal["yes", "with_changes", "no"]  # fits as asked, fits with the change named, does not fit
 
-ChangeKind = Literal["precision", "kv", "checkpointing", "optimizer", "offload", "lora", "qlora", "context", "runtime"]
+ChangeKind = Literal[
+    "precision", "kv", "checkpointing", "optimizer", "offload", "lora", "qlora", "context", "runtime"
+]
 
 INFERENCE_LADDER = profile("llama.cpp").ladder.inference + profile("llama.cpp").ladder.lossy
 LOSSY = frozenset(profile("llama.cpp").ladder.lossy)  # below 4 bits quality drops noticeably
@@ -252,10 +254,8 @@ def max_context(job: Job) -> int | None:
     if job.gpu is None:
         raise InvalidQuery("The longest context that fits needs a GPU. Pass --gpu NAME.", key="error.no_gpu")
     maximum = job.model.architecture.max_context_tokens
-
     def fits(tokens: int) -> bool:
         return bool(estimate(job.model_copy(update={"context_tokens": tokens})).fits)
-
     if fits(maximum):
         return maximum
     low, high = 0, maximum // 256

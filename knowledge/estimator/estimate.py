@@ -36,6 +36,7 @@ from knowledge.estimator.precision import (
 )
 from knowledge.estimator.runtimes import (
     Profile,
+    Speed,
     has_bf16,
     profile,
 )
@@ -492,9 +493,7 @@ def _speed(job: Job, memory: Memory, notes: list[Assumption], rules: Profile) ->
     if gpu is None:
         return {}
     if job.gpus > 1 and job.task not in TRAINING_TASKS:
-        return _layout_speed(
-            job, gpu, memory, notes, rules.speed.decode_efficiency, rules.speed.prefill_efficiency
-        )
+        return _layout_speed(job, gpu, memory, notes, rules.speed)
     arch = job.model.architecture
     active = arch.active_params()
     total = arch.total_params()
@@ -511,9 +510,13 @@ def _speed(job: Job, memory: Memory, notes: list[Assumption], rules: Profile) ->
         return {"training_hours": round(seconds / 3600, 2), "bound": "compute"}
     read_per_token = memory.weights_bytes * active / total + memory.kv_cache_bytes / job.batch
     bandwidth = gpu.memory_bandwidth_gb_s * 1e9 * job.gpus
-    decode = rules.speed.decode_efficiency * bandwidth / read_per_token * job.batch
+    step = read_per_token / (rules.speed.decode_efficiency * bandwidth)  # one step decodes the whole batch
+    step += arch.layers * rules.speed.decode_layer_us * 1e-6  # the runtime's fixed time per layer
+    decode = job.batch / step
     prefill = rules.speed.prefill_efficiency * gpu.fp16_tensor_tflops * 1e12 * job.gpus / (2 * active)
     notes.append(_assume("assume.speed", efficiency=round(rules.speed.decode_efficiency * 100)))
+    if rules.speed.decode_layer_us:
+        notes.append(_assume("assume.decode_layer", us=round(rules.speed.decode_layer_us), layers=arch.layers))
     return {
         "tokens_per_s": round(decode, 1),
         "prefill_tokens_per_s": round(prefill, 0),
@@ -522,7 +525,7 @@ def _speed(job: Job, memory: Memory, notes: list[Assumption], rules: Profile) ->
 
 
 def _layout_speed(
-    job: Job, gpu: Gpu, share: Memory, notes: list[Assumption], decode_efficiency: float, prefill_efficiency: float
+    job: Job, gpu: Gpu, share: Memory, notes: list[Assumption], speed: Speed
 ) -> dict[str, Any]:
     """Inference on several GPUs (``knowledge.estimator.layout``): each pipeline stage reads its GPUs' share of
     the active weights and the batch's KV cache in turn, plus the all-reduces and hand-overs; prefill gains
@@ -531,10 +534,14 @@ def _layout_speed(
     active = arch.active_params()
     read_per_step = share.weights_bytes * active / arch.total_params() + share.kv_cache_bytes
     layout = lay.inference_layout(arch, job.runtime, job.gpus)
-    decode = lay.decode_tokens_per_s(read_per_step, layout, arch, gpu, job.batch, decode_efficiency)
-    prefill = prefill_efficiency * gpu.fp16_tensor_tflops * 1e12 * layout.tensor / (2 * active)
+    decode = lay.decode_tokens_per_s(
+        read_per_step, layout, arch, gpu, job.batch, speed.decode_efficiency, speed.decode_layer_us * 1e-6
+    )
+    prefill = speed.prefill_efficiency * gpu.fp16_tensor_tflops * 1e12 * layout.tensor / (2 * active)
     fabric = lay.link(gpu)
-    notes.append(_assume("assume.speed", efficiency=round(decode_efficiency * 100)))
+    notes.append(_assume("assume.speed", efficiency=round(speed.decode_efficiency * 100)))
+    if speed.decode_layer_us:
+        notes.append(_assume("assume.decode_layer", us=round(speed.decode_layer_us), layers=arch.layers))
     notes.append(
         _assume(f"assume.link_{fabric.kind}", gb_s=round(fabric.gb_s), latency_us=round(fabric.allreduce_latency_us))
     )

@@ -201,9 +201,17 @@ def communication_seconds(arch: Architecture, layout: Layout, gpu: Gpu, batch: i
 
 
 def decode_tokens_per_s(
-    read_bytes_per_gpu: float, layout: Layout, arch: Architecture, gpu: Gpu, batch: int, efficiency: float
+    read_bytes_per_gpu: float,
+    layout: Layout,
+    arch: Architecture,
+    gpu: Gpu,
+    batch: int,
+    efficiency: float,
+    layer_seconds: float = 0.0,
 ) -> float:
     """Tokens per second of a decode step on a layout: each pipeline stage in turn reads its GPUs' share
-    (the tensor-parallel GPUs of a stage read theirs at the same time), plus communication."""
+    (the tensor-parallel GPUs of a stage read theirs at the same time), plus communication, plus the runtime's
+    fixed time per layer (every layer runs once per step, whatever the split)."""
     reading = layout.pipeline * read_bytes_per_gpu / (efficiency * gpu.memory_bandwidth_gb_s * 1e9)
-    return batch / (reading + communication_seconds(arch, layout, gpu, batch))
+    fixed = arch.layers * layer_seconds
+    return batch / (reading + fixed + communication_seconds(arch, layout, gpu, batch))

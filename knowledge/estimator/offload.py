@@ -34,6 +34,7 @@ from knowledge.estimator.runtimes import profile
 # Dual-channel DDR5-5600: 2 channels x 8 bytes x 5,600 MT/s = 89.6 GB/s (JEDEC JESD79-5 transfer rate), the
 # common desktop of 2024-2026; stated in every offload answer.
 RAM_BANDWIDTH_GB_S = 89.6
+RAM_DECODE_EFFICIENCY = 0.65  # † share of the RAM bandwidth the CPU reads its layers at (no CPU figure checked)
 FIT_MARGIN_BYTES = 1024 * 2**20  # llama.cpp --fit-target default: 1,024 MiB left free on each GPU
 OS_RESERVE_BYTES = 4 * mem.GIB  # RAM the operating system and desktop keep (a stated assumption)
 DEEPSPEED_BUFFER = 1.5  # DeepSpeed's additional_buffer_factor for CPU-side states
@@ -89,9 +90,13 @@ def _offloaded(base: Estimate, plan: OffloadPlan, seconds: float, key: str, **fi
     )
 
 
-def _seconds(gpu_read: float, ram_read: float, gpu_gb_s: float) -> float:
-    efficiency = profile("llama.cpp").speed.decode_efficiency  # offload runs on llama.cpp
-    return gpu_read / (efficiency * gpu_gb_s * 1e9) + ram_read / (efficiency * RAM_BANDWIDTH_GB_S * 1e9)
+def _seconds(gpu_read: float, ram_read: float, gpu_gb_s: float, layers: int) -> float:
+    """A decode step: the GPU's share at llama.cpp's decode efficiency, the RAM's share at the CPU's, and
+    llama.cpp's fixed time per layer."""
+    speed = profile("llama.cpp").speed  # offload runs on llama.cpp
+    gpu = gpu_read / (speed.decode_efficiency * gpu_gb_s * 1e9)
+    ram = ram_read / (RAM_DECODE_EFFICIENCY * RAM_BANDWIDTH_GB_S * 1e9)
+    return gpu + ram + layers * speed.decode_layer_us * 1e-6
 
 
 def llama_cpp_offload(job: Job, ram_bytes: int) -> tuple[OffloadPlan, Estimate] | None:
@@ -125,7 +130,7 @@ def llama_cpp_offload(job: Job, ram_bytes: int) -> tuple[OffloadPlan, Estimate] 
                 ram_bytes=PROCESS_RAM_BYTES + embedding + in_ram * every,
             )
             gpu_read = head + shared + on_gpu * active  # attention, shared parts and KV, plus GPU experts
-            seconds = _seconds(gpu_read, in_ram * active, gpu.memory_bandwidth_gb_s)
+            seconds = _seconds(gpu_read, in_ram * active, gpu.memory_bandwidth_gb_s, arch.layers)
             return plan, _offloaded(base, plan, seconds, "assume.offload_experts", cpu_blocks=in_ram)
     per_block = block + kv_block
     on_gpu = min(arch.layers, max(0, room // per_block))
@@ -141,7 +146,7 @@ def llama_cpp_offload(job: Job, ram_bytes: int) -> tuple[OffloadPlan, Estimate] 
         gpu_bytes=fixed + on_gpu * per_block,
         ram_bytes=PROCESS_RAM_BYTES + embedding + in_ram * per_block,
     )
-    seconds = _seconds(head + on_gpu * per_block, in_ram * per_block, gpu.memory_bandwidth_gb_s)
+    seconds = _seconds(head + on_gpu * per_block, in_ram * per_block, gpu.memory_bandwidth_gb_s, arch.layers)
     return plan, _offloaded(base, plan, seconds, "assume.offload_layers", ngl=on_gpu + 1)
 
 

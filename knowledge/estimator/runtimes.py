@@ -57,6 +57,7 @@ class TrainingRules(_Frozen):
 
 class Speed(_Frozen):
     decode_efficiency: float = Field(gt=0, le=1)
+    decode_layer_us: float = Field(default=0.0, ge=0)  # fixed time per layer per decoded token (kernel launches)
     prefill_efficiency: float = Field(gt=0, le=1)
     training_mfu: float = Field(ge=0, le=1)
 

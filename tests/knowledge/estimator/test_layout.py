@@ -45,11 +45,12 @@ class TestDecodeSpeed:
     def test_two_3090s_with_llama_cpp_are_no_faster_than_one(self) -> None:
         """70B Q4_K_M on 2 × RTX 3090 (llama.cpp layer split): each token reads the 42.47 GB of weights less the
         token embedding llama.cpp keeps in RAM (128,256 × 8,192 × 4.5 bits / 8 = 0.591 GB), plus 80 layers × 2 × 8
-        KV heads × 128 × 4,096 tokens × 2 B = 1.342 GB of KV, one GPU after the other: 0.65 × 936 GB/s /
-        43.22 GB = 14.1 tok/s (plus a 90 µs hand-over). Published: 16.95 tok/s with Ollama
-        (shared/reference/runtimes.md §9); the old answer was 56."""
+        KV heads × 128 × 4,096 tokens × 2 B = 1.342 GB of KV, one GPU after the other, at llama.cpp's 89.5 % of
+        936 GB/s (51.59 ms), plus its 96 µs per layer × 80 layers (7.68 ms) and a 90 µs hand-over: 59.36 ms,
+        16.8 tok/s (runtimes.yaml). Published: 16.95 tok/s with Ollama (shared/reference/runtimes.md §9) and
+        16.29 tok/s with llama.cpp (XiongjieDai/GPU-Benchmarks-on-LLM-Inference); the old answer was 56."""
         result = estimate(job("Llama 3.1 70B", "RTX 3090", precision="q4_k_m", gpus=2))
-        seconds = (43.81 - 0.591) * GB / (0.65 * 936 * GB) + 90e-6
+        seconds = (43.81 - 0.591) * GB / (0.895 * 936 * GB) + 80 * 96e-6 + 90e-6
         assert result.tokens_per_s == pytest.approx(1 / seconds, rel=0.01)
         assert 12 < (result.tokens_per_s or 0) < 20
 

@@ -34,12 +34,13 @@ def test_a_70b_on_one_24_gb_card_offloads_layers() -> None:
     """Llama 3.1 70B Q4_K_M on an RTX 4090: a block is (42.47 − 0.59 embeddings − 0.86 head) GB / 80 =
     0.513 GB plus 1.342 GB / 80 = 0.017 GB of KV = 0.530 GB. GPU room: 25.77 GB − 1.07 margin − 0.54 CUDA
     context − ~0.35 compute buffer − 0.86 head ≈ 22.95 GB → 43 blocks. A token reads 0.86 + 43 × 0.530 =
-    23.6 GB at 0.65 × 1,008 GB/s (36 ms) and 37 × 0.530 = 19.6 GB at 0.65 × 89.6 GB/s (336 ms): 2.7 tok/s."""
+    23.6 GB at llama.cpp's 89.5 % of 1,008 GB/s (26 ms), 37 × 0.530 = 19.6 GB at 65 % of 89.6 GB/s (336 ms) and
+    llama.cpp's 96 µs × 80 layers (7.7 ms): 2.7 tok/s."""
     fit = assess(job("Llama 3.1 70B", "RTX 4090"), 64 * GIB)
     assert fit.change is not None and fit.change.offload is not None
     assert fit.change.offload.kind == "layers"
     assert 42 <= fit.change.offload.gpu_layers <= 44
-    seconds = (0.862 + 43 * 0.5295) * GB / (0.65 * 1008 * GB) + 37 * 0.5295 * GB / (0.65 * 89.6 * GB)
+    seconds = (0.862 + 43 * 0.5295) * GB / (0.895 * 1008 * GB) + 37 * 0.5295 * GB / (0.65 * 89.6 * GB) + 80 * 96e-6
     assert fit.change.estimate.tokens_per_s == pytest.approx(1 / seconds, rel=0.05)
 
 

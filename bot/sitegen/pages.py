@@ -449,6 +449,9 @@ def _profiles(lang: Language) -> list[dict[str, str]]:
             rules.append(p.inference.activations.replace("_", " "))
             if p.inference.preallocate != "none":
                 rules.append(p.inference.preallocate.replace("_", " "))
+            if p.speed.decode_layer_us:
+                efficiency = num(p.speed.decode_efficiency * 100, lang, 1)
+                rules.append(f"decode {efficiency}% + {num(p.speed.decode_layer_us, lang, 0)} µs/layer")
         if p.training is not None:
             rules.append(f"loss {num(p.training.loss_kept_bytes + p.training.loss_peak_bytes, lang, 1)} B/logit")
             if p.training.checkpoint_offload:

@@ -132,8 +132,10 @@ def tensor_degrees(arch: Architecture, node: int | None = None) -> tuple[int, ..
     )
 
 
-def splits_layers(runtime: str) -> bool:
+def splits_layers(runtime: str | None) -> bool:
     """Whether ``runtime`` gives each GPU whole layers that run one after another (no tensor parallelism)."""
+    if runtime is None:
+        return False
     rules = profile(runtime).inference
     return rules is not None and rules.multi_gpu == "layers"
 
@@ -145,7 +147,7 @@ def inference_layout(arch: Architecture, runtime: str | None, gpus: int) -> Layo
         return Layout(gpus=1, split="single")
     node = node_size()
     nodes = math.ceil(gpus / node)
-    if runtime is not None and splits_layers(runtime):
+    if splits_layers(runtime):
         return Layout(gpus=gpus, split="layer", pipeline=gpus, nodes=nodes)
     tensor = max(t for t in tensor_degrees(arch) if gpus % t == 0)
     pipeline = gpus // tensor
@@ -163,7 +165,7 @@ def deployable_counts(arch: Architecture, runtime: str | None, training: bool, l
     node, then whole nodes (tensor x pipeline); for runtimes that split layers, and for training, any count of
     one node, then whole nodes."""
     node = node_size()
-    if training or (runtime is not None and splits_layers(runtime)):
+    if training or splits_layers(runtime):
         first: tuple[int, ...] = tuple(range(1, node + 1))
         step = node
     else:

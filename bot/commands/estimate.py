@@ -50,6 +50,7 @@ def build_job(
     zero: int | None = None,
     training_tokens: int | None = None,
     checkpoint_offload: bool | None = None,
+    output_tensor_type: str | None = None,
 ) -> Job:
     """A Job from command-line values; raises KnowledgeError for unknown names or bad values."""
     catalog = load_catalog()
@@ -67,6 +68,7 @@ def build_job(
         "flash_attention": flash_attention,
         "chunked_loss": chunked_loss,
         "checkpoint_offload": checkpoint_offload,
+        "output_tensor_type": output_tensor_type,
         "kv_precision": kv_precision,
         "gpu": catalog.find_gpu(gpu) if gpu else None,
         "gpus": gpus,
@@ -185,6 +187,10 @@ def _print(result: Estimate) -> None:
     default=None,
     help="Training: keep activation checkpoints in system RAM (default: the runtime's; Unsloth does).",
 )
+@click.option(
+    "--output-tensor-type",
+    help="GGUF: storage type of the output head and a tied embedding, as llama-quantize sets it (e.g. q8_0).",
+)
 @click.option("--kv-precision", help="fp16, bf16, fp8, q8_0, q4_0 (default: 16-bit).")
 @click.option("--zero", type=click.IntRange(0, 3), help="ZeRO stage when training on several GPUs (default 3).")
 @click.option("--training-tokens", type=int, help="Tokens to train on, for the training time.")
@@ -205,6 +211,7 @@ def estimate(
     flash_attention: bool,
     chunked_loss: bool | None,
     checkpoint_offload: bool | None,
+    output_tensor_type: str | None,
     kv_precision: str | None,
     zero: int | None,
     training_tokens: int | None,
@@ -233,6 +240,7 @@ def estimate(
             flash_attention=flash_attention,
             chunked_loss=chunked_loss,
             checkpoint_offload=checkpoint_offload,
+            output_tensor_type=output_tensor_type,
             kv_precision=kv_precision,
             zero=zero,
             training_tokens=training_tokens,

@@ -31,6 +31,7 @@ from knowledge.estimator.precision import (
     largest_matrix_params,
     resolve,
     storage_types,
+    tied_embedding_storage,
     token_embedding_bytes,
     weight_bytes,
 )
@@ -314,6 +315,11 @@ def _inference_memory(job: Job, precision: Precision, rules: Profile) -> tuple[M
         _assume("assume.inference", context=job.context_tokens, batch=job.batch, precision=precision.id),
         _assume("assume.kv", kv_precision=job.kv_precision),
     ]
+    if arch.tied_embeddings and _host_weights(job, precision, rules):
+        table = token_embedding_bytes(arch, precision)
+        notes.append(
+            _assume("assume.tied_twice", gib=round(table / mem.GIB, 2), type=tied_embedding_storage(arch, precision))
+        )
     fused = inference.awq_fused_cache_tokens if precision.id == "awq" else None
     if fused:
         # AutoAWQ's fused modules allocate a fixed cache at load and run eager attention on the prompt: 16-bit

@@ -49,6 +49,7 @@ def test_the_output_tensor_type_reproduces_ollamas_gemma_7b_load_log():
     assert result.host_weights_bytes == q8_0_table
     assert result.memory.weights_bytes == gpu
     assert round(gpu / MIB, 2) == 4955.54 and round(q8_0_table / MIB, 2) == 796.88
+    assert any(a.key == "assume.tied_twice" and a.fields["type"] == "q8_0" for a in result.assumptions)
 
 
 def test_an_unknown_output_tensor_type_is_refused_with_the_choices():

@@ -89,14 +89,19 @@ _TEXT_TYPES = {"gemma3": "gemma3_text", "llama4": "llama4_text", "gemma3n": "gem
 _RELEASED_AS = {"mxfp4": "mxfp4_experts", "fp8": "fp8"}
 
 
-def _fail(reference: str, reason: str) -> ModelSourceError:
+def _fail(reference: str, reason: str, why: str, **fields: object) -> ModelSourceError:
+    """The one-line refusal; ``why`` names the reason's message (``reason.config_<why>``) so an answer can
+    say it in the asker's language, with ``fields`` filling it."""
     supported = ", ".join(sorted({family.label for family in FAMILIES.values()}))
     return ModelSourceError(
-        f"{reference}: {reason}, so vrambot cannot estimate it yet. It reads config.json files of {supported}.",
+        f"{reference}: {reason}, so vrambot cannot estimate it yet. It reads config.json files of {supported}; "
+        "for another model, name one from the catalog (`vrambot models`) or give a GGUF file of it.",
         key="error.config_unsupported",
         reference=reference,
         reason=reason,
         supported=supported,
+        why=f"config_{why}",
+        **fields,
     )
 
 
@@ -120,13 +125,13 @@ class _Reader:
             value = self.family.defaults.get(key, default)
         return value
 
-    def fail(self, reason: str) -> ModelSourceError:
-        return _fail(self.reference, reason)
+    def fail(self, reason: str, why: str, **fields: object) -> ModelSourceError:
+        return _fail(self.reference, reason, why, **fields)
 
     def int(self, key: str, default: int | None = None) -> int:
         value = self.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise _fail(self.reference, f"its config.json has no positive integer {key!r}")
+            raise self.fail(f"its config.json has no positive integer {key!r}", "field", field=key)
         return value
 
 
@@ -162,11 +167,11 @@ def _moe(read: _Reader, model_type: str, layers: int) -> MoE | None:
         )
     if model_type in ("qwen2_moe", "qwen3_moe"):
         if read.get("decoder_sparse_step", 1) != 1 or read.get("mlp_only_layers"):
-            raise _fail(read.reference, "dense layers interleaved with its MoE layers")
+            raise read.fail("dense layers interleaved with its MoE layers", "interleaved_dense")
         expert = read.int("moe_intermediate_size")
         shared = read.get("shared_expert_intermediate_size") or 0
         if shared % expert:
-            raise _fail(read.reference, "a shared expert whose width is not a multiple of the routed experts'")
+            raise read.fail("a shared expert whose width is not a multiple of the routed experts'", "shared_width")
         # A shared expert of width k x the routed width holds the parameters of k routed experts.
         return MoE(
             experts=read.int("num_experts"),
@@ -176,7 +181,7 @@ def _moe(read: _Reader, model_type: str, layers: int) -> MoE | None:
         )
     if model_type in ("deepseek_v2", "deepseek_v3"):
         if read.get("moe_layer_freq", 1) != 1:
-            raise _fail(read.reference, "MoE layers only every few layers")
+            raise read.fail("MoE layers only every few layers", "moe_every_few")
         return MoE(
             experts=read.int("n_routed_experts"),
             top_k=read.int("num_experts_per_tok"),
@@ -222,7 +227,8 @@ def architecture_from_config(config: Mapping[str, Any], reference: str = "this m
     model_type = _model_type(config)
     family = FAMILIES.get(model_type)
     if family is None:
-        raise _fail(reference, f"its config.json is of model_type {model_type or 'none'!r}")
+        shown = model_type or "none"
+        raise _fail(reference, f"its config.json is of model_type {shown!r}", "model_type", model_type=shown)
     read = _Reader(text, family, reference)
     layers = read.int("num_hidden_layers")
     hidden = read.int("hidden_size")
@@ -275,7 +281,9 @@ def architecture_from_config(config: Mapping[str, Any], reference: str = "this m
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "its fields"
-        raise _fail(reference, f"its config.json does not add up ({where}: {first['msg']})") from error
+        detail = str(first["msg"])
+        reason = f"its config.json does not add up ({where}: {detail})"
+        raise _fail(reference, reason, "inconsistent", where=where, detail=detail) from error
 
 
 def repo_slug(repo: str) -> str:

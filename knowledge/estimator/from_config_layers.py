@@ -52,7 +52,8 @@ def _layer_kinds(
     if not isinstance(given, list) or not given:
         return tuple(default(index) for index in range(layers))
     if len(given) != layers or any(kind not in names for kind in given):
-        raise read.fail(f"its layer_types are not {layers} of {', '.join(sorted(names))}")
+        kinds = ", ".join(sorted(names))
+        raise read.fail(f"its layer_types are not {layers} of {kinds}", "layer_types", count=layers, kinds=kinds)
     return tuple(names[kind] for kind in given)
 
 
@@ -62,13 +63,13 @@ def _uniform(read: _Reader, key: str) -> int:
     if not isinstance(value, list):
         return read.int(key)
     if not value or any(item != value[0] for item in value):
-        raise read.fail(f"its {key!r} differs from layer to layer")
+        raise read.fail(f"its {key!r} differs from layer to layer", "layer_widths", field=key)
     return _positive(read, key, value[0])
 
 
 def _positive(read: _Reader, key: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise read.fail(f"its config.json has no positive integer {key!r}")
+        raise read.fail(f"its config.json has no positive integer {key!r}", "field", field=key)
     return value
 
 

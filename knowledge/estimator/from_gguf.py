@@ -87,13 +87,17 @@ class GgufHeader:
     file_type: str | None = None  # general.file_type by name ("MOSTLY_Q4_K_M"), when the header gives it
 
 
-def _fail(file: str, reason: str, key: str = "error.gguf_unsupported") -> ModelSourceError:
+def _fail(file: str, reason: str, why: str, **fields: object) -> ModelSourceError:
+    """The one-line refusal; ``why`` names the reason's message (``reason.gguf_<why>``) so an answer can say
+    it in the asker's language, with ``fields`` filling it."""
     return ModelSourceError(
-        f"{file}: {reason}, so vrambot cannot estimate it. Use a GGUF file of a Llama, Mistral, Qwen, Gemma, "
-        "Phi-3 or DeepSeek model, or name the model instead.",
-        key=key,
+        f"{file}: {reason}, so vrambot cannot estimate it. Use a GGUF file of a Llama (up to 4), Mistral, Qwen "
+        "(up to Qwen3-Next), Gemma (up to 3n), Phi-3, DeepSeek or gpt-oss model, or name the model instead.",
+        key="error.gguf_unsupported",
         file=file,
         reason=reason,
+        why=f"gguf_{why}",
+        **fields,
     )
 
 
@@ -106,8 +110,8 @@ class _Keys:
     def get(self, key: str) -> Any:
         return self.metadata.get(f"{self.arch}.{key}")
 
-    def fail(self, reason: str) -> ModelSourceError:
-        return _fail(self.file, reason)
+    def fail(self, reason: str, why: str, **fields: object) -> ModelSourceError:
+        return _fail(self.file, reason, why, **fields)
 
     def int(self, key: str, default: int | None = None) -> int:
         value = self.get(key)
@@ -116,7 +120,8 @@ class _Keys:
         if value is None:
             value = default
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise _fail(self.file, f"its header has no positive integer {self.arch}.{key}")
+            field = f"{self.arch}.{key}"
+            raise self.fail(f"its header has no positive integer {field}", "field", field=field)
         return value
 
 
@@ -189,7 +194,7 @@ def architecture_from_gguf(header: GgufHeader, file: str) -> Architecture:
     """The Architecture a GGUF header describes; ModelSourceError (one line, with the reason) otherwise."""
     arch = str(header.metadata.get("general.architecture") or "")
     if not arch:
-        raise _fail(file, "its header names no general.architecture")
+        raise _fail(file, "its header names no general.architecture", "no_architecture")
     keys = _Keys(header, arch, file)
     names = {tensor.name: tensor for tensor in header.tensors}
     suffixes = {match.group(1) for name in names if (match := _BLOCK.match(name))}  # what some block holds
@@ -251,7 +256,10 @@ def architecture_from_gguf(header: GgufHeader, file: str) -> Architecture:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "its fields"
-        raise _fail(file, f"its header does not add up ({where}: {first['msg']})") from error
+        detail = str(first["msg"])
+        raise _fail(
+            file, f"its header does not add up ({where}: {detail})", "inconsistent", where=where, detail=detail
+        ) from error
 
 
 def _precision_of(header: GgufHeader, weights_bytes: int, elements: int) -> tuple[str, str]:
@@ -275,16 +283,20 @@ def _precision_of(header: GgufHeader, weights_bytes: int, elements: int) -> tupl
 def gguf_model(header: GgufHeader, file: str) -> Model:
     """The Model a GGUF file holds, with its exact weights and type recorded as its provenance."""
     if not header.tensors:
-        raise _fail(file, "its header lists no tensors")
+        raise _fail(file, "its header lists no tensors", "no_tensors")
     arch = architecture_from_gguf(header, file)
     elements = sum(tensor.elements for tensor in header.tensors)
     weights = sum(tensor.bytes for tensor in header.tensors)
     computed = arch.total_params()
     if abs(computed - elements) > PARAMS_TOLERANCE * elements:
+        layout = str(header.metadata.get("general.architecture"))
         raise _fail(
             file,
-            f"its tensors hold {elements:,} weights but its {header.metadata.get('general.architecture')} "
-            f"layout accounts for {computed:,}",
+            f"its tensors hold {elements:,} weights but its {layout} layout accounts for {computed:,}",
+            "layout",
+            elements=elements,
+            layout=layout,
+            computed=computed,
         )
     precision, file_type = _precision_of(header, weights, elements)
     stem = re.sub(r"\.gguf$", "", file.rsplit("/", 1)[-1], flags=re.IGNORECASE)

@@ -66,7 +66,7 @@ def _gemma3n(keys: _Keys, layers: int, names: Mapping[str, GgufTensor]) -> dict[
     table = names.get("per_layer_token_embd.weight")
     width = keys.int("embedding_length_per_layer_input")
     if table is None or len(table.shape) != 2:
-        raise keys.fail("its per_layer_token_embd tensor is missing")
+        raise keys.fail("its per_layer_token_embd tensor is missing", "missing_tensor", tensor="per_layer_token_embd")
     return {
         "attention_pattern": pattern,
         "sliding_window_tokens": keys.int("attention.sliding_window"),
@@ -82,7 +82,7 @@ def _qwen3next(keys: _Keys, layers: int, names: Mapping[str, GgufTensor]) -> dic
     value_heads = keys.int("ssm.time_step_rank")
     inner = keys.int("ssm.inner_size")
     if inner % value_heads:
-        raise keys.fail("its ssm.inner_size is not a multiple of ssm.time_step_rank")
+        raise keys.fail("its ssm.inner_size is not a multiple of ssm.time_step_rank", "inner_size")
     interval = keys.int("full_attention_interval", 4)
     heads = keys.int("attention.head_count")
     head_dim = keys.int("attention.key_length")

@@ -93,12 +93,21 @@ def test_sliding_windows_follow_transformers():
 @pytest.mark.parametrize(
     ("raw", "words"),
     [
-        (config("llama4-scout"), "interleaved MoE and chunked attention"),
+        (
+            {
+                **config("gemma-3n-e2b-it"),
+                "text_config": {
+                    **config("gemma-3n-e2b-it")["text_config"],
+                    "intermediate_size": [8192] * 10 + [4096] * 20,
+                },
+            },
+            "'intermediate_size' differs from layer to layer",
+        ),
         ({"model_type": "mamba", "hidden_size": 768}, "model_type 'mamba'"),
         ({k: v for k, v in config("llama-3.1-8b").items() if k != "vocab_size"}, "'vocab_size'"),
         ({**config("qwen3-30b-a3b"), "mlp_only_layers": [0, 47]}, "dense layers interleaved"),
     ],
-    ids=["llama4", "unknown-type", "missing-field", "interleaved-moe"],
+    ids=["gemma3n-matformer-slice", "unknown-type", "missing-field", "interleaved-moe"],
 )
 def test_configs_it_cannot_express_are_refused_in_one_line(raw, words):
     with pytest.raises(ModelSourceError) as caught:

@@ -332,12 +332,16 @@ def draft_entry(model: Model, repo: str) -> dict[str, Any]:
         if apart > 0.01
         else ""
     )
-    return {
+    entry: dict[str, Any] = {
         "id": repo_slug(name),
         "name": name,
         "family": model.family.lower().replace(" ", "-"),
         "aliases": [name.lower()],
         "params_official": model.params_official,
+    }
+    if model.native_precision != "bf16":  # released quantized (gpt-oss's MXFP4 experts, FP8)
+        entry["native_precision"] = model.native_precision
+    return entry | {
         "source": f"{HUB_URL}/{repo}/blob/main/config.json",
         "notes": f"Drafted by `vrambot catalog add {repo}` from its config.json; params_official is {how}. "
         f"Check it against the model card before committing.{differs}",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.errors import ModelSourceError
-from knowledge.estimator.catalog import Model
+from knowledge.estimator.catalog import Model, load_catalog
 from knowledge.estimator.from_config import architecture_from_config, draft_entry, hub_model
 
 CONFIGS = Path(__file__).parent / "data" / "hub_configs"
@@ -142,3 +142,30 @@ def test_draft_entry_records_a_count_the_architecture_does_not_explain():
     model = hub_model("google/gemma-3-4b-it", config("gemma-3-4b-it"), params_counted=4_300_079_472)
     notes = draft_entry(model, "google/gemma-3-4b-it")["notes"]
     assert "The Hub counts 4,300,079,472 parameters and the architecture 3,880,263,168 (9.8% apart)" in notes
+
+
+@pytest.mark.parametrize(
+    ("name", "catalog_id"),
+    [
+        ("llama4-scout", "llama-4-scout"),
+        ("llama4-maverick", "llama-4-maverick"),
+        ("qwen3-next-80b-a3b", "qwen3-next-80b-a3b"),
+        ("gemma-3n-e4b-it", "gemma-3n-e4b"),
+        ("gemma-3n-e2b-it", "gemma-3n-e2b"),
+        ("gpt-oss-20b", "gpt-oss-20b"),
+        ("gpt-oss-120b", "gpt-oss-120b"),
+    ],
+)
+def test_per_layer_families_read_as_the_catalog_writes_them(name, catalog_id):
+    """The layer lists a config gives (MoE interleave, chunked or sliding layers, linear attention, shared KV
+    layers, per-layer embeddings, sinks) are the ones the catalog entry of the same model was written with from
+    that config.json by hand: the same architecture, field for field, hence the same memory."""
+    assert architecture_from_config(config(name)) == load_catalog().find_model(catalog_id).architecture
+
+
+def test_draft_entry_keeps_the_released_precision():
+    """gpt-oss's config.json says its experts are MXFP4 (quantization_config): the draft keeps it."""
+    model = hub_model("openai/gpt-oss-20b", config("gpt-oss-20b"))
+    entry = draft_entry(model, "openai/gpt-oss-20b")
+    assert entry["native_precision"] == "mxfp4_experts"
+    assert Model.model_validate(entry).architecture == model.architecture

@@ -6,6 +6,7 @@ from knowledge.answering.wording import hardware
 from knowledge.estimator import layout as lay
 from knowledge.estimator.catalog import Gpu
 from knowledge.estimator.job import TRAINING_TASKS, Estimate
+from knowledge.estimator.runtimes import profile
 from knowledge.i18n import Language, t
 
 
@@ -22,8 +23,8 @@ def layout_line(lang: Language, gpu: Gpu, result: Estimate) -> str | None:
         nodes = t(lang, "layout.nodes_one") if layout.nodes == 1 else t(lang, "layout.nodes_many", nodes=layout.nodes)
         return t(lang, key, hardware=where, nodes=nodes, stage=job.zero_stage or 0)
     layout = lay.inference_layout(job.model.architecture, job.runtime, count)
-    if job.runtime in lay.LAYER_SPLIT_RUNTIMES:
-        return t(lang, "layout.layer", hardware=where)
+    if lay.splits_layers(job.runtime):
+        return t(lang, "layout.layer", hardware=where, runtime=profile(job.runtime).name)
     if layout.pipeline == 1:
         return t(lang, "layout.tensor", hardware=where, tensor=layout.tensor)
     return t(

@@ -420,8 +420,8 @@ def _per_gpu(job: Job, memory: Memory, rules: Profile) -> Memory:
         layout = lay.inference_layout(arch, job.runtime, n)
         weights = memory.weights_bytes // n
         kv = int(memory.kv_cache_bytes * lay.kv_share(arch, layout))
-        # llama.cpp gives every GPU its own compute buffer; tensor parallelism splits the activations.
-        split = 1 if job.runtime in lay.LAYER_SPLIT_RUNTIMES else layout.tensor
+        # A layer split gives every GPU its own compute buffer; tensor parallelism splits the activations.
+        split = 1 if layout.split == "layer" else layout.tensor
         activations = memory.activations_bytes // split
         gradients = optimizer = 0
     overhead = int(rules.cuda_context_gib * mem.GIB) + int(
@@ -515,8 +515,8 @@ def _layout_assumption(job: Job) -> Assumption:
     if job.task in TRAINING_TASKS:
         return _assume("assume.zero", gpus=n, stage=job.zero_stage or 0, nodes=nodes)
     layout = lay.inference_layout(job.model.architecture, job.runtime, n)
-    if job.runtime in lay.LAYER_SPLIT_RUNTIMES:
-        return _assume("assume.layer_split", gpus=n)
+    if lay.splits_layers(job.runtime):
+        return _assume("assume.layer_split", gpus=n, runtime=profile(job.runtime).name)
     if layout.pipeline == 1:
         return _assume("assume.tensor_parallel", gpus=n)
     key = "assume.tensor_pipeline" if layout.nodes > 1 else "assume.tensor_pipeline_one_node"

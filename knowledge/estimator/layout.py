@@ -1,13 +1,14 @@
 """Deployable multi-GPU layouts: how a job is split over several GPUs, and what the split costs in speed.
 
-Inference engines with tensor parallelism (vLLM, SGLang; transformers is laid out the same way) split each
-layer over ``t`` GPUs of one node, where ``t`` divides the attention heads and the KV heads divide ``t`` or
-``t`` divides them (vLLM ``config/model.py`` and ``QKVParallelLinear``); GPUs beyond one node become pipeline
-stages (vLLM docs, ``serving/parallelism_scaling``: TP inside a node, PP across nodes). llama.cpp splits
-layers (``-sm layer``, its default): each GPU holds whole layers, their KV cache and its own compute buffer,
-and a single stream runs the GPUs one after another, so decoding is no faster than on one GPU
-(llama.cpp ``docs/multi-gpu.md``). Training shards states with ZeRO-3/FSDP over data-parallel GPUs, whole
-nodes beyond one node.
+Each runtime profile says how its engine spreads a model (``inference.multi_gpu`` in data/runtimes.yaml).
+Engines with tensor parallelism (vLLM, SGLang) split each layer over ``t`` GPUs of one node, where ``t``
+divides the attention heads and the KV heads divide ``t`` or ``t`` divides them (vLLM ``config/model.py`` and
+``QKVParallelLinear``); GPUs beyond one node become pipeline stages (vLLM docs,
+``serving/parallelism_scaling``: TP inside a node, PP across nodes); transformers is laid out the same way
+(``tp_plan="auto"``). llama.cpp (``-sm layer``, its default), LitGPT and MLX split layers: each GPU holds whole
+layers, their KV cache and its own compute buffer, and a single stream runs the GPUs one after another, so
+decoding is no faster than on one GPU (llama.cpp ``docs/multi-gpu.md``). Training shards states with
+ZeRO-3/FSDP over data-parallel GPUs, whole nodes beyond one node.
 
 Decode time per step = bytes each GPU reads / (efficiency x bandwidth), summed over pipeline stages, plus two
 all-reduces per layer under tensor parallelism and one hand-over per stage boundary; so speed never grows
@@ -27,9 +28,9 @@ from pydantic import BaseModel, ConfigDict, PositiveFloat, PositiveInt
 from knowledge.estimator.architecture import Architecture
 from knowledge.estimator.catalog import Gpu
 from knowledge.estimator.data_files import cached
+from knowledge.estimator.runtimes import profile
 
 Split = Literal["single", "tensor", "layer", "data"]
-LAYER_SPLIT_RUNTIMES = frozenset({"llama.cpp"})
 _DATA = Path(__file__).parent.parent / "data" / "interconnect.yaml"
 
 
@@ -131,14 +132,22 @@ def tensor_degrees(arch: Architecture, node: int | None = None) -> tuple[int, ..
     )
 
 
+def splits_layers(runtime: str | None) -> bool:
+    """Whether ``runtime`` gives each GPU whole layers that run one after another (no tensor parallelism)."""
+    if runtime is None:
+        return False
+    rules = profile(runtime).inference
+    return rules is not None and rules.multi_gpu == "layers"
+
+
 def inference_layout(arch: Architecture, runtime: str | None, gpus: int) -> Layout:
     """The layout an engine uses for ``gpus`` GPUs: the largest tensor degree that divides the count (within
-    one node), the rest as pipeline stages; llama.cpp splits layers."""
+    one node), the rest as pipeline stages; runtimes that split layers give every GPU its own stage."""
     if gpus == 1:
         return Layout(gpus=1, split="single")
     node = node_size()
     nodes = math.ceil(gpus / node)
-    if runtime in LAYER_SPLIT_RUNTIMES:
+    if splits_layers(runtime):
         return Layout(gpus=gpus, split="layer", pipeline=gpus, nodes=nodes)
     tensor = max(t for t in tensor_degrees(arch) if gpus % t == 0)
     pipeline = gpus // tensor
@@ -153,10 +162,10 @@ def training_layout(gpus: int) -> Layout:
 
 def deployable_counts(arch: Architecture, runtime: str | None, training: bool, limit: int) -> Iterator[int]:
     """GPU counts worth proposing, smallest first: for tensor-parallel inference the tensor degrees of one
-    node, then whole nodes (tensor x pipeline); for llama.cpp any count of one node, then whole nodes; for
-    training any count of one node, then whole nodes."""
+    node, then whole nodes (tensor x pipeline); for runtimes that split layers, and for training, any count of
+    one node, then whole nodes."""
     node = node_size()
-    if training or runtime in LAYER_SPLIT_RUNTIMES:
+    if training or splits_layers(runtime):
         first: tuple[int, ...] = tuple(range(1, node + 1))
         step = node
     else:

@@ -37,6 +37,7 @@ class InferenceRules(_Frozen):
     dequantize_layer: bool = False
     awq_fused_cache_tokens: int | None = Field(default=None, gt=0)
     token_embd_on_cpu: bool = False
+    multi_gpu: Literal["tensor", "layers"]
     preallocate: Literal["none", "utilization", "static_fraction"] = "none"
     utilization: float | None = Field(default=None, gt=0, le=1)
     cuda_graphs_gib: float = Field(default=0.0, ge=0)

@@ -368,3 +368,12 @@ def test_public_api() -> None:
     import knowledge
 
     assert {"ask", "answer", "Answer", "Query"} <= set(knowledge.__all__)
+
+
+def test_a_layer_splitting_runtime_is_named_in_the_layout() -> None:
+    """LitGPT runs several GPUs one layer block after another, like llama.cpp: the answer names LitGPT, not
+    llama.cpp, and promises no speed-up (in both languages)."""
+    en = ask("can 2x 4090 run llama 3 8b with litgpt")
+    es = ask("¿puede 2x 4090 correr llama 3 8b con litgpt?")
+    assert "LitGPT splits the layers over 2 GPUs" in en.text and "llama.cpp" not in en.text
+    assert "LitGPT reparte las capas entre 2 GPUs" in es.text

@@ -35,6 +35,18 @@ class TestTensorDegrees:
         layout = lay.inference_layout(CATALOG.find_model("Llama 3 70B").architecture, "llama.cpp", 2)
         assert (layout.split, layout.tensor, layout.pipeline) == ("layer", 1, 2)
 
+    def test_each_runtime_profile_says_how_it_splits(self) -> None:
+        """LitGPT's multi-GPU generation (generate/sequentially.py) and MLX give each GPU whole layers like
+        llama.cpp; vLLM and SGLang use tensor parallelism: 64 heads over 2 GPUs is tensor 2."""
+        arch = CATALOG.find_model("Llama 3 70B").architecture
+        for runtime in ("litgpt", "mlx", "llama.cpp"):
+            assert (lay.inference_layout(arch, runtime, 2).split, lay.inference_layout(arch, runtime, 2).tensor) == (
+                "layer",
+                1,
+            ), runtime
+        for runtime in ("vllm", "sglang", "transformers"):
+            assert lay.inference_layout(arch, runtime, 2).tensor == 2, runtime
+
     def test_deployable_counts_skip_what_no_engine_runs(self) -> None:
         """A 64-head model: 1, 2, 4, 8 in one node, then whole nodes 16, 24, 32 (never 9, 10, 11 or 17)."""
         counts = list(lay.deployable_counts(CATALOG.find_model("Llama 3 70B").architecture, "vllm", False, 32))

@@ -1,6 +1,7 @@
 """config.json → Architecture: published parameter counts, attention layouts, and one-line refusals.
 
-The config files under ``data/hub_configs`` are the models' config.json as published on the Hub. Expected
+The config files under ``data/hub_configs`` are the models' config.json as published on the Hub (those of
+Llama 4, Qwen3-Next, Gemma 3n and gpt-oss transcribed from their model pages). Expected
 counts are the Hub's safetensors totals shown on each model page (exact parameter counts), or the vendor's
 announced figure where noted, never computed by the code under test.
 """

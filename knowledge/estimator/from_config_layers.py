@@ -11,14 +11,22 @@ same model give the same architecture.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from knowledge.errors import ModelSourceError
 from knowledge.estimator.architecture import LinearAttention, MoE, PerLayerEmbeddings, VisionTower
 
-if TYPE_CHECKING:
-    from knowledge.estimator.from_config import _Reader
-
 Fields = dict[str, Any]
+
+
+class _Reader(Protocol):
+    """What from_config's reader offers: a config's fields with the family's defaults, and its refusal."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def int(self, key: str, default: int | None = None) -> int: ...
+
+    def fail(self, reason: str, why: str, **fields: object) -> ModelSourceError: ...
 
 # Gemma 3n's encoders are not transformer blocks the schema describes (MobileNet-V5 for images, a Conformer for
 # audio): their published sizes, "~300M" and "~680M" (Google, "Gemma 3n model overview", Model parameters and

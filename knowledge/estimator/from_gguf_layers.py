@@ -13,13 +13,28 @@ attention and the others Gated DeltaNet (``recurrent_layer_arr``), sized by the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from knowledge.errors import ModelSourceError
 from knowledge.estimator.architecture import LinearAttention, PerLayerEmbeddings
 from knowledge.estimator.from_config_layers import compact_pattern
 
-if TYPE_CHECKING:
-    from knowledge.estimator.from_gguf import GgufTensor, _Keys
+
+class GgufTensor(Protocol):
+    """A tensor of the header's list (from_gguf.GgufTensor): its shape in ggml order."""
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+
+class _Keys(Protocol):
+    """What from_gguf's key reader offers: ``{arch}.*`` values, and the file's refusal."""
+
+    def get(self, key: str) -> Any: ...
+
+    def int(self, key: str, default: int | None = None) -> int: ...
+
+    def fail(self, reason: str, why: str, **fields: object) -> ModelSourceError: ...
 
 LLAMA4_CHUNK_TOKENS = 8192  # llama.cpp: hparams.n_swa = 8192 for LLM_ARCH_LLAMA4
 GEMMA3N_CACHED_LAYERS = 20  # llama.cpp: hparams.n_layer_kv_from_start = 20 for LLM_ARCH_GEMMA3N

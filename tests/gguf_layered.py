@@ -133,8 +133,9 @@ def qwen3_next(path: Path) -> Path:
 def gemma3n_e4b(path: Path) -> Path:
     """Gemma 3n E4B's text model: 35 layers of 2,048, 8 heads and 2 KV heads of 256 with q/k norms, GeGLU MLP of
     16,384, four norms a layer; per-layer embeddings of 256 a layer; AltUp (4 streams) and LAuReL (rank 64)
-    tensors; tied output; the 262,144 text tokens (the config's 262,400 include 256 image and audio ids)."""
-    h, ple, vocab, layers = 2048, 256, 262_144, 35
+    tensors; tied output. llama.cpp's converter pads both token tables from the 262,144 text tokens to the
+    config's 262,400 (the image and audio token slots; ``Gemma3NModel.modify_tensors``)."""
+    h, ple, vocab, layers = 2048, 256, 262_400, 35
     tensors: Tensors = [
         ("token_embd.weight", (h, vocab), Q.Q4_K),
         ("per_layer_token_embd.weight", (ple * layers, vocab), Q.Q4_K),

@@ -28,6 +28,9 @@ class _Reader(Protocol):
 
     def fail(self, reason: str, why: str, **fields: object) -> ModelSourceError: ...
 
+    @property
+    def config(self) -> Mapping[str, Any]: ...
+
 # Gemma 3n's encoders are not transformer blocks the schema describes (MobileNet-V5 for images, a Conformer for
 # audio): their published sizes, "~300M" and "~680M" (Google, "Gemma 3n model overview", Model parameters and
 # effective parameters: https://ai.google.dev/gemma/docs/gemma-3n), as the catalog counts them.
@@ -92,7 +95,9 @@ def llama4(read: _Reader, config: Mapping[str, Any], layers: int, hidden: int) -
         moe_layers = list(range(step - 1, layers, step))
     mlps = tuple("moe" if index in moe_layers else "dense" for index in range(layers))
     rope = read.get("no_rope_layers")  # 1 where the layer uses RoPE and chunked attention, 0 where global
-    if isinstance(rope, list) and len(rope) == layers:
+    if "attention_chunk_size" in read.config and read.config["attention_chunk_size"] is None:
+        kinds: tuple[str, ...] = ("full",) * layers  # chunking switched off: every layer global
+    elif isinstance(rope, list) and len(rope) == layers:
         kinds = tuple("sliding" if flag else "full" for flag in rope)
     else:
         interval = read.int("no_rope_layer_interval", 4)

@@ -170,3 +170,13 @@ def test_draft_entry_keeps_the_released_precision():
     entry = draft_entry(model, "openai/gpt-oss-20b")
     assert entry["native_precision"] == "mxfp4_experts"
     assert Model.model_validate(entry).architecture == model.architecture
+
+
+def test_llama_4_without_chunking_caches_every_token():
+    """attention_chunk_size null switches Llama 4's chunked attention off (transformers: no layer chunks), so
+    each of the 48 layers caches the whole context: 48 x 2 x 8 x 128 elements a token at 131,072 tokens."""
+    raw = config("llama4-scout")
+    raw["text_config"] = {**raw["text_config"], "attention_chunk_size": None}
+    arch = architecture_from_config(raw)
+    assert arch.sliding_window_tokens is None
+    assert arch.kv_elements_per_token(131_072) == 48 * 2 * 8 * 128 * 131_072

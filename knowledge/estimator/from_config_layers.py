@@ -31,6 +31,7 @@ class _Reader(Protocol):
     @property
     def config(self) -> Mapping[str, Any]: ...
 
+
 # Gemma 3n's encoders are not transformer blocks the schema describes (MobileNet-V5 for images, a Conformer for
 # audio): their published sizes, "~300M" and "~680M" (Google, "Gemma 3n model overview", Model parameters and
 # effective parameters: https://ai.google.dev/gemma/docs/gemma-3n), as the catalog counts them.

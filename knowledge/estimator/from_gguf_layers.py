@@ -36,6 +36,7 @@ class _Keys(Protocol):
 
     def fail(self, reason: str, why: str, **fields: object) -> ModelSourceError: ...
 
+
 LLAMA4_CHUNK_TOKENS = 8192  # llama.cpp: hparams.n_swa = 8192 for LLM_ARCH_LLAMA4
 GEMMA3N_CACHED_LAYERS = 20  # llama.cpp: hparams.n_layer_kv_from_start = 20 for LLM_ARCH_GEMMA3N
 

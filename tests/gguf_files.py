@@ -32,19 +32,27 @@ def write_gguf(
     vocab: int,
     file_type: LlamaFileType | None = None,
     data: bool = True,
+    tokens: bool = True,
 ) -> Path:
-    """A GGUF file; tensor shapes in ggml order (row length first), metadata keys without the arch prefix."""
+    """A GGUF file; tensor shapes in ggml order (row length first), metadata keys without the arch prefix.
+
+    Integers are written as uint32, floats as float32, lists as arrays (per-layer values). ``tokens=False``
+    leaves out the tokenizer's list (writing 200,000 token strings takes seconds): the vocabulary is then the
+    embedding table's width, as the reader takes it."""
     writer = GGUFWriter(path, arch)
     writer.add_name(path.stem)
     if file_type is not None:
         writer.add_file_type(int(file_type))
     for key, value in metadata.items():
         name = f"{arch}.{key}"
-        if isinstance(value, float):
+        if isinstance(value, list):
+            writer.add_array(name, value)
+        elif isinstance(value, float):
             writer.add_float32(name, value)
         else:
             writer.add_uint32(name, value)
-    writer.add_token_list([f"tok{i}" for i in range(vocab)])
+    if tokens:
+        writer.add_token_list([f"tok{i}" for i in range(vocab)])
     for name, shape, kind in tensors:
         numpy_shape = tuple(reversed(shape))
         writer.add_tensor_info(name, numpy_shape, np.dtype(np.float32), _nbytes(shape, kind), raw_dtype=kind)

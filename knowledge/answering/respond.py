@@ -8,6 +8,7 @@ Answer with ``error`` set and a message in the question's language.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Literal
 
@@ -290,6 +291,10 @@ def _error(query: Query, kind: ErrorKind, message: str) -> Answer:
 def _invalid(lang: Language, error: InvalidQuery) -> str:
     """A refused setup in the question's language (the estimator's English message otherwise)."""
     params = {key: (number(value, lang, 0) if isinstance(value, int) else value) for key, value in error.params.items()}
+    why = params.get("why")
+    if isinstance(why, str):  # the reason of a model source's refusal, said in the asker's language too
+        with contextlib.suppress(KeyError, IndexError):
+            params["reason"] = t(lang, f"reason.{why}", **params)
     key = f"invalid.{error.key.removeprefix('error.')}" if error.key else ""
     try:
         return t(lang, key, **params) if key else str(error)

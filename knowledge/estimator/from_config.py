@@ -7,7 +7,9 @@ cannot express, raises :class:`~knowledge.errors.ModelSourceError` with one line
 Field names and defaults follow each family's configuration class in ``transformers`` (LlamaConfig,
 MistralConfig, MixtralConfig, Qwen2Config, Qwen2MoeConfig, Qwen3Config, Qwen3MoeConfig, GemmaConfig,
 Gemma2Config, Gemma3TextConfig, Phi3Config, PhiMoEConfig, DeepseekV2Config, DeepseekV3Config): a key missing
-from a config.json takes the class default, which is why a few defaults are written out here.
+from a config.json takes the class default, which is why a few defaults are written out here. The families
+whose layers differ from one another (Llama 4, Qwen3-Next, Gemma 3n, gpt-oss) add their layer lists in
+:mod:`knowledge.estimator.from_config_layers`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from knowledge.errors import ModelSourceError
+from knowledge.estimator import from_config_layers as layered
 from knowledge.estimator.architecture import MLA, Architecture, MoE, sliding_pattern
 from knowledge.estimator.catalog import Model, Provenance
 
@@ -49,6 +52,17 @@ _GEMMA3_TEXT = {  # transformers Gemma3TextConfig: the multimodal checkpoints' t
     "sliding_window": 4096,
     "sliding_window_pattern": 6,
 }
+_GEMMA3N_TEXT = {  # transformers Gemma3nTextConfig's defaults (Gemma 3n E4B)
+    "vocab_size": 262_400,
+    "vocab_size_per_layer_input": 262_144,
+    "hidden_size_per_layer_input": 256,
+    "num_attention_heads": 8,
+    "num_key_value_heads": 2,
+    "head_dim": 256,
+    "max_position_embeddings": 32_768,
+    "sliding_window": 512,
+    "num_kv_shared_layers": 15,
+}
 FAMILIES: dict[str, _Family] = {
     "llama": _Family("Llama"),
     "mistral": _Family("Mistral"),
@@ -64,26 +78,30 @@ FAMILIES: dict[str, _Family] = {
     "phimoe": _Family("PhiMoE", layernorm=True, lm_head_bias=True),
     "deepseek_v2": _Family("DeepSeek V2"),
     "deepseek_v3": _Family("DeepSeek V3"),
+    "llama4_text": _Family("Llama 4", defaults={"head_dim": 128, "num_key_value_heads": 8}),
+    "qwen3_next": _Family("Qwen3-Next", qk_norm=True),
+    "gemma3n_text": _Family("Gemma 3n", tied_default=True, qk_norm=True, norms_per_layer=4, defaults=_GEMMA3N_TEXT),
+    "gpt_oss": _Family("gpt-oss", defaults={"head_dim": 64}),
 }
-# Families the schema cannot express yet, and why (the per-layer architecture will take them).
-NOT_YET: dict[str, str] = {
-    "llama4": "interleaved MoE and chunked attention layers",
-    "llama4_text": "interleaved MoE and chunked attention layers",
-    "qwen3_next": "linear-attention (Gated DeltaNet) layers",
-    "gemma3n": "per-layer embeddings and shared KV layers",
-    "gemma3n_text": "per-layer embeddings and shared KV layers",
-    "gpt_oss": "attention sinks and MXFP4 experts",
-}
+# A multimodal config's model_type whose text_config may omit its own (transformers' composite configs).
+_TEXT_TYPES = {"gemma3": "gemma3_text", "llama4": "llama4_text", "gemma3n": "gemma3n_text"}
+# The precision a config.json's quantization_config says the weights are released in (a precisions.yaml id).
+_RELEASED_AS = {"mxfp4": "mxfp4_experts", "fp8": "fp8"}
 
 
-def _fail(reference: str, reason: str) -> ModelSourceError:
+def _fail(reference: str, reason: str, why: str, **fields: object) -> ModelSourceError:
+    """The one-line refusal; ``why`` names the reason's message (``reason.config_<why>``) so an answer can
+    say it in the asker's language, with ``fields`` filling it."""
     supported = ", ".join(sorted({family.label for family in FAMILIES.values()}))
     return ModelSourceError(
-        f"{reference}: {reason}, so vrambot cannot estimate it yet. It reads config.json files of {supported}.",
+        f"{reference}: {reason}, so vrambot cannot estimate it yet. It reads config.json files of {supported}; "
+        "for another model, name one from the catalog (`vrambot models`) or give a GGUF file of it.",
         key="error.config_unsupported",
         reference=reference,
         reason=reason,
         supported=supported,
+        why=f"config_{why}",
+        **fields,
     )
 
 
@@ -107,10 +125,13 @@ class _Reader:
             value = self.family.defaults.get(key, default)
         return value
 
+    def fail(self, reason: str, why: str, **fields: object) -> ModelSourceError:
+        return _fail(self.reference, reason, why, **fields)
+
     def int(self, key: str, default: int | None = None) -> int:
         value = self.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise _fail(self.reference, f"its config.json has no positive integer {key!r}")
+            raise self.fail(f"its config.json has no positive integer {key!r}", "field", field=key)
         return value
 
 
@@ -146,11 +167,11 @@ def _moe(read: _Reader, model_type: str, layers: int) -> MoE | None:
         )
     if model_type in ("qwen2_moe", "qwen3_moe"):
         if read.get("decoder_sparse_step", 1) != 1 or read.get("mlp_only_layers"):
-            raise _fail(read.reference, "dense layers interleaved with its MoE layers")
+            raise read.fail("dense layers interleaved with its MoE layers", "interleaved_dense")
         expert = read.int("moe_intermediate_size")
         shared = read.get("shared_expert_intermediate_size") or 0
         if shared % expert:
-            raise _fail(read.reference, "a shared expert whose width is not a multiple of the routed experts'")
+            raise read.fail("a shared expert whose width is not a multiple of the routed experts'", "shared_width")
         # A shared expert of width k x the routed width holds the parameters of k routed experts.
         return MoE(
             experts=read.int("num_experts"),
@@ -160,7 +181,7 @@ def _moe(read: _Reader, model_type: str, layers: int) -> MoE | None:
         )
     if model_type in ("deepseek_v2", "deepseek_v3"):
         if read.get("moe_layer_freq", 1) != 1:
-            raise _fail(read.reference, "MoE layers only every few layers")
+            raise read.fail("MoE layers only every few layers", "moe_every_few")
         return MoE(
             experts=read.int("n_routed_experts"),
             top_k=read.int("num_experts_per_tok"),
@@ -184,18 +205,30 @@ def _mla(read: _Reader) -> MLA:
 
 def _model_type(config: Mapping[str, Any]) -> str:
     model_type = str(text_config(config).get("model_type") or config.get("model_type") or "")
-    return "gemma3_text" if model_type == "gemma3" else model_type  # a text_config without its own model_type
+    return _TEXT_TYPES.get(model_type, model_type)  # a text_config without its own model_type
+
+
+def _layered(read: _Reader, config: Mapping[str, Any], model_type: str, layers: int, hidden: int) -> dict[str, Any]:
+    """The per-layer fields of the families whose layers differ (empty for the others)."""
+    if model_type == "llama4_text":
+        return layered.llama4(read, config, layers, hidden)
+    if model_type == "qwen3_next":
+        return layered.qwen3_next(read, layers)
+    if model_type == "gemma3n_text":
+        return layered.gemma3n(read, config, layers)
+    if model_type == "gpt_oss":
+        return layered.gpt_oss(read, layers)
+    return {}
 
 
 def architecture_from_config(config: Mapping[str, Any], reference: str = "this model") -> Architecture:
     """The Architecture a config.json describes; ModelSourceError (one line, with the reason) otherwise."""
     text = text_config(config)
     model_type = _model_type(config)
-    if model_type in NOT_YET:
-        raise _fail(reference, f"its layers have {NOT_YET[model_type]} ({model_type})")
     family = FAMILIES.get(model_type)
     if family is None:
-        raise _fail(reference, f"its config.json is of model_type {model_type or 'none'!r}")
+        shown = model_type or "none"
+        raise _fail(reference, f"its config.json is of model_type {shown!r}", "model_type", model_type=shown)
     read = _Reader(text, family, reference)
     layers = read.int("num_hidden_layers")
     hidden = read.int("hidden_size")
@@ -216,10 +249,21 @@ def architecture_from_config(config: Mapping[str, Any], reference: str = "this m
     else:
         attention = "mha" if kv_heads == heads else "mqa" if kv_heads == 1 else "gqa"
     try:
+        fields = _layered(read, config, model_type, layers, hidden)
+        base = {
+            "qkv_bias": family.qkv_bias if family.qkv_bias is not None else bias,
+            "attn_out_bias": bias and family.qkv_bias is None,
+            "mlp_bias": bool(read.get("mlp_bias", False)),
+            "sliding_window_tokens": window,
+            "attention_pattern": sliding_pattern(sliding_layers, layers),
+            "qk_norm": family.qk_norm,
+            "moe": None if "moe" in fields else _moe(read, model_type, layers),
+        }
+        if "intermediate_size" not in fields:
+            base["intermediate_size"] = read.int("intermediate_size")
         return Architecture(
             layers=layers,
             hidden_size=hidden,
-            intermediate_size=read.int("intermediate_size"),
             attention_heads=heads,
             kv_heads=kv_heads,
             head_dim=head_dim,
@@ -230,20 +274,16 @@ def architecture_from_config(config: Mapping[str, Any], reference: str = "this m
             attention=attention,
             norm="layernorm" if family.layernorm else "rmsnorm",
             norms_per_layer=family.norms_per_layer,
-            qkv_bias=family.qkv_bias if family.qkv_bias is not None else bias,
-            attn_out_bias=bias and family.qkv_bias is None,
-            mlp_bias=bool(read.get("mlp_bias", False)),
             lm_head_bias=family.lm_head_bias,
-            sliding_window_tokens=window,
-            attention_pattern=sliding_pattern(sliding_layers, layers),
-            qk_norm=family.qk_norm,
-            moe=_moe(read, model_type, layers),
             mla=mla,
+            **(base | fields),
         )
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "its fields"
-        raise _fail(reference, f"its config.json does not add up ({where}: {first['msg']})") from error
+        detail = str(first["msg"])
+        reason = f"its config.json does not add up ({where}: {detail})"
+        raise _fail(reference, reason, "inconsistent", where=where, detail=detail) from error
 
 
 def repo_slug(repo: str) -> str:
@@ -262,12 +302,15 @@ def hub_model(
     """The Model a Hub repo's config.json describes, its provenance recorded (the repo, the Hub's count)."""
     arch = architecture_from_config(config, repo)
     family = FAMILIES.get(_model_type(config))
+    quantization = config.get("quantization_config") or text_config(config).get("quantization_config")
+    method = quantization.get("quant_method") if isinstance(quantization, Mapping) else None
     return Model(
         id=f"hf-{repo_slug(repo)}",
         name=repo,
         family=family.label if family is not None else "Hub",
         params_official=params_counted or arch.total_params(),
         architecture=arch,
+        native_precision=_RELEASED_AS.get(str(method), "bf16"),
         source=f"{endpoint.rstrip('/')}/{repo}/blob/main/config.json",
         provenance=Provenance(kind="hub", reference=repo, params_counted=params_counted),
     )
@@ -289,12 +332,16 @@ def draft_entry(model: Model, repo: str) -> dict[str, Any]:
         if apart > 0.01
         else ""
     )
-    return {
+    entry: dict[str, Any] = {
         "id": repo_slug(name),
         "name": name,
         "family": model.family.lower().replace(" ", "-"),
         "aliases": [name.lower()],
         "params_official": model.params_official,
+    }
+    if model.native_precision != "bf16":  # released quantized (gpt-oss's MXFP4 experts, FP8)
+        entry["native_precision"] = model.native_precision
+    return entry | {
         "source": f"{HUB_URL}/{repo}/blob/main/config.json",
         "notes": f"Drafted by `vrambot catalog add {repo}` from its config.json; params_official is {how}. "
         f"Check it against the model card before committing.{differs}",

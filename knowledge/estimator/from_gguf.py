@@ -6,7 +6,9 @@ block, from ``gguf.GGML_QUANT_SIZES``). The weights are then exact: the sum over
 ``elements / block_size x block_bytes``, as llama.cpp lays them out. The architecture (for the KV cache and
 llama.cpp's compute buffer) comes from the ``{arch}.*`` keys, and the tensors' presence decides biases, gates,
 norms and tied embeddings; its parameter count must agree with the tensors' elements within 1 %, or the file
-is refused, since a layout this module does not understand would give a wrong KV cache.
+is refused, since a layout this module does not understand would give a wrong KV cache. The architectures
+whose layers differ (Llama 4, Qwen3-Next, Gemma 3n, gpt-oss) add their layer lists in
+:mod:`knowledge.estimator.from_gguf_layers`.
 """
 
 from __future__ import annotations
@@ -19,14 +21,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from knowledge.errors import InvalidQuery, ModelSourceError
+from knowledge.estimator import from_gguf_layers
 from knowledge.estimator.architecture import MLA, Architecture, AttentionType, MoE, sliding_pattern
 from knowledge.estimator.catalog import Model, Provenance
-from knowledge.estimator.from_config import NOT_YET, repo_slug
+from knowledge.estimator.from_config import repo_slug
 from knowledge.estimator.precision import bits, precisions, resolve
 
 PARAMS_TOLERANCE = 0.01  # the architecture's count against the tensors' elements
-# llama.cpp architecture names the schema cannot express yet (see from_config.NOT_YET).
-_NOT_YET = {"llama4": "llama4", "qwen3next": "qwen3_next", "gemma3n": "gemma3n", "gpt-oss": "gpt_oss"}
 _FAMILY = {
     "llama": "Llama",
     "qwen2": "Qwen2",
@@ -38,8 +39,13 @@ _FAMILY = {
     "gemma3": "Gemma 3",
     "phi3": "Phi-3",
     "deepseek2": "DeepSeek V2/V3",
+    "llama4": "Llama 4",
+    "qwen3next": "Qwen3-Next",
+    "gemma3n": "Gemma 3n",
+    "gpt-oss": "gpt-oss",
 }
-_LAYER_NORMS = re.compile(r"^blk\.0\.(attn_norm|ffn_norm|post_attention_norm|post_ffw_norm)\.weight$")
+_LAYER_NORMS = ("attn_norm.weight", "ffn_norm.weight", "post_attention_norm.weight", "post_ffw_norm.weight")
+_BLOCK = re.compile(r"^blk\.\d+\.(.+)$")
 
 
 @dataclass(frozen=True)
@@ -81,13 +87,17 @@ class GgufHeader:
     file_type: str | None = None  # general.file_type by name ("MOSTLY_Q4_K_M"), when the header gives it
 
 
-def _fail(file: str, reason: str, key: str = "error.gguf_unsupported") -> ModelSourceError:
+def _fail(file: str, reason: str, why: str, **fields: object) -> ModelSourceError:
+    """The one-line refusal; ``why`` names the reason's message (``reason.gguf_<why>``) so an answer can say
+    it in the asker's language, with ``fields`` filling it."""
     return ModelSourceError(
-        f"{file}: {reason}, so vrambot cannot estimate it. Use a GGUF file of a Llama, Mistral, Qwen, Gemma, "
-        "Phi-3 or DeepSeek model, or name the model instead.",
-        key=key,
+        f"{file}: {reason}, so vrambot cannot estimate it. Use a GGUF file of a Llama (up to 4), Mistral, Qwen "
+        "(up to Qwen3-Next), Gemma (up to 3n), Phi-3, DeepSeek or gpt-oss model, or name the model instead.",
+        key="error.gguf_unsupported",
         file=file,
         reason=reason,
+        why=f"gguf_{why}",
+        **fields,
     )
 
 
@@ -100,6 +110,9 @@ class _Keys:
     def get(self, key: str) -> Any:
         return self.metadata.get(f"{self.arch}.{key}")
 
+    def fail(self, reason: str, why: str, **fields: object) -> ModelSourceError:
+        return _fail(self.file, reason, why, **fields)
+
     def int(self, key: str, default: int | None = None) -> int:
         value = self.get(key)
         if isinstance(value, list) and value and all(v == value[0] for v in value):
@@ -107,7 +120,8 @@ class _Keys:
         if value is None:
             value = default
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise _fail(self.file, f"its header has no positive integer {self.arch}.{key}")
+            field = f"{self.arch}.{key}"
+            raise self.fail(f"its header has no positive integer {field}", "field", field=field)
         return value
 
 
@@ -134,30 +148,43 @@ def _sliding(arch: str, keys: _Keys, layers: int) -> tuple[int | None, int]:
     return None, 0  # llama.cpp keeps the whole context for the other architectures
 
 
-def _moe(keys: _Keys, layers: int) -> MoE | None:
+def _layer_tensor(names: Mapping[str, GgufTensor], suffix: str) -> GgufTensor | None:
+    """The first block's tensor of that name (``ffn_up_shexp.weight``), whichever block has it."""
+    found = (tensor for name, tensor in names.items() if name.startswith("blk.") and name.endswith("." + suffix))
+    return next(found, None)
+
+
+def _moe(keys: _Keys, layers: int, names: Mapping[str, GgufTensor], suffixes: set[str]) -> MoE | None:
     experts = keys.get("expert_count")
     if not experts:
         return None
     width = keys.get("expert_feed_forward_length") or keys.int("feed_forward_length")
     shared = keys.get("expert_shared_count") or 0
     shared_width = keys.get("expert_shared_feed_forward_length")
-    if shared_width:  # Qwen2-MoE: one wide shared expert, counted as that many routed-width experts
-        if shared_width % width:
-            raise _fail(keys.file, "a shared expert whose width is not a multiple of the routed experts'")
+    shared_size: int | None = None
+    if shared_width and shared_width % width == 0:  # Qwen2-MoE: a wide shared expert, as routed-width experts
         shared = shared_width // width
+    elif shared_width:
+        shared, shared_size = 1, shared_width
+    elif not shared and (tensor := _layer_tensor(names, "ffn_up_shexp.weight")) is not None:
+        shared = 1  # Llama 4: one shared expert, no key says so; its width is its tensor's
+        shared_size = tensor.shape[-1] if tensor.shape[-1] != width else None
     return MoE(
         experts=experts,
         top_k=keys.int("expert_used_count"),
         expert_intermediate_size=width,
         shared_experts=shared,
+        shared_expert_intermediate_size=shared_size,
+        shared_expert_gate=bool(shared) and "ffn_gate_inp_shexp.weight" in suffixes,
+        router_bias="ffn_gate_inp.bias" in suffixes,
         dense_layers=min(layers, keys.get("leading_dense_block_count") or 0),
     )
 
 
-def _gated(names: Mapping[str, GgufTensor], intermediate: int) -> bool:
+def _gated(names: Mapping[str, GgufTensor], suffixes: set[str], intermediate: int) -> bool:
     """A gate projection, separate or fused into ffn_up (Phi-3: up is twice the MLP width)."""
-    gates = ("blk.0.ffn_gate.", "blk.0.ffn_gate_exps.", "blk.0.ffn_gate_shexp.")  # old Mixtral files: ffn_gate.0
-    if any(name.startswith(gates) for name in names):
+    gates = ("ffn_gate.", "ffn_gate_exps.", "ffn_gate_shexp.", "ffn_gate_up_exps.")  # old Mixtral: ffn_gate.0
+    if any(suffix.startswith(gates) for suffix in suffixes):
         return True
     up = names.get("blk.0.ffn_up.weight")
     return up is not None and len(up.shape) == 2 and up.shape[1] == 2 * intermediate
@@ -166,12 +193,11 @@ def _gated(names: Mapping[str, GgufTensor], intermediate: int) -> bool:
 def architecture_from_gguf(header: GgufHeader, file: str) -> Architecture:
     """The Architecture a GGUF header describes; ModelSourceError (one line, with the reason) otherwise."""
     arch = str(header.metadata.get("general.architecture") or "")
-    if arch in _NOT_YET:
-        raise _fail(file, f"its layers have {NOT_YET[_NOT_YET[arch]]} ({arch})")
     if not arch:
-        raise _fail(file, "its header names no general.architecture")
+        raise _fail(file, "its header names no general.architecture", "no_architecture")
     keys = _Keys(header, arch, file)
     names = {tensor.name: tensor for tensor in header.tensors}
+    suffixes = {match.group(1) for name in names if (match := _BLOCK.match(name))}  # what some block holds
     layers = keys.int("block_count")
     hidden = keys.int("embedding_length")
     heads = keys.int("attention.head_count")
@@ -192,16 +218,18 @@ def architecture_from_gguf(header: GgufHeader, file: str) -> Architecture:
         kv_heads, head_dim = heads, key_length
     else:
         head_dim = keys.int("attention.key_length", hidden // heads if hidden % heads == 0 else None)
-    attention: AttentionType = (
-        "mla" if mla else "mha" if kv_heads == heads else "mqa" if kv_heads == 1 else "gqa"
-    )
+    attention: AttentionType = "mla" if mla else "mha" if kv_heads == heads else "mqa" if kv_heads == 1 else "gqa"
     window, sliding_layers = _sliding(arch, keys, layers)
-    moe = _moe(keys, layers)
+    moe = _moe(keys, layers, names, suffixes)
     intermediate = keys.get("feed_forward_length")
     if isinstance(intermediate, list):
         intermediate = max(intermediate)
     has = names.__contains__
     try:
+        fields = {
+            "sliding_window_tokens": window,
+            "attention_pattern": sliding_pattern(sliding_layers, layers),
+        } | from_gguf_layers.layout(arch, keys, layers, names)
         return Architecture(
             layers=layers,
             hidden_size=hidden,
@@ -212,24 +240,26 @@ def architecture_from_gguf(header: GgufHeader, file: str) -> Architecture:
             vocab_size=_vocab(header, names, keys),
             max_context_tokens=keys.int("context_length"),
             tied_embeddings=not has("output.weight"),
-            gated_mlp=_gated(names, intermediate or 0),
+            gated_mlp=_gated(names, suffixes, intermediate or 0),
             attention=attention,
-            norm="layernorm" if has("blk.0.attn_norm.bias") else "rmsnorm",
-            norms_per_layer=max(1, sum(bool(_LAYER_NORMS.match(name)) for name in names)),
-            qkv_bias=has("blk.0.attn_q.bias") or has("blk.0.attn_qkv.bias"),
-            attn_out_bias=has("blk.0.attn_output.bias"),
-            mlp_bias=has("blk.0.ffn_down.bias"),
+            norm="layernorm" if "attn_norm.bias" in suffixes else "rmsnorm",
+            norms_per_layer=max(1, sum(norm in suffixes for norm in _LAYER_NORMS)),
+            qkv_bias="attn_q.bias" in suffixes or "attn_qkv.bias" in suffixes,
+            attn_out_bias="attn_output.bias" in suffixes,
+            mlp_bias="ffn_down.bias" in suffixes or "ffn_down_exps.bias" in suffixes,
             lm_head_bias=has("output.bias"),
-            sliding_window_tokens=window,
-            attention_pattern=sliding_pattern(sliding_layers, layers),
-            qk_norm=has("blk.0.attn_q_norm.weight"),
+            qk_norm="attn_q_norm.weight" in suffixes,
             moe=moe,
             mla=mla,
+            **fields,
         )
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "its fields"
-        raise _fail(file, f"its header does not add up ({where}: {first['msg']})") from error
+        detail = str(first["msg"])
+        raise _fail(
+            file, f"its header does not add up ({where}: {detail})", "inconsistent", where=where, detail=detail
+        ) from error
 
 
 def _precision_of(header: GgufHeader, weights_bytes: int, elements: int) -> tuple[str, str]:
@@ -253,16 +283,20 @@ def _precision_of(header: GgufHeader, weights_bytes: int, elements: int) -> tupl
 def gguf_model(header: GgufHeader, file: str) -> Model:
     """The Model a GGUF file holds, with its exact weights and type recorded as its provenance."""
     if not header.tensors:
-        raise _fail(file, "its header lists no tensors")
+        raise _fail(file, "its header lists no tensors", "no_tensors")
     arch = architecture_from_gguf(header, file)
     elements = sum(tensor.elements for tensor in header.tensors)
     weights = sum(tensor.bytes for tensor in header.tensors)
     computed = arch.total_params()
     if abs(computed - elements) > PARAMS_TOLERANCE * elements:
+        layout = str(header.metadata.get("general.architecture"))
         raise _fail(
             file,
-            f"its tensors hold {elements:,} weights but its {header.metadata.get('general.architecture')} "
-            f"layout accounts for {computed:,}",
+            f"its tensors hold {elements:,} weights but its {layout} layout accounts for {computed:,}",
+            "layout",
+            elements=elements,
+            layout=layout,
+            computed=computed,
         )
     precision, file_type = _precision_of(header, weights, elements)
     stem = re.sub(r"\.gguf$", "", file.rsplit("/", 1)[-1], flags=re.IGNORECASE)

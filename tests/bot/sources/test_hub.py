@@ -19,7 +19,7 @@ from tests.hub_standin import TOKEN, HubStandIn, Repo, safetensors_file
 
 CONFIGS = Path(__file__).parents[2] / "knowledge" / "estimator" / "data" / "hub_configs"
 QWEN3_8B = json.loads((CONFIGS / "qwen3-8b.json").read_text())
-LLAMA4 = json.loads((CONFIGS / "llama4-scout.json").read_text())
+MAMBA = {"architectures": ["MambaForCausalLM"], "model_type": "mamba", "hidden_size": 768, "num_hidden_layers": 24}
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def hub():
             "someone/no-weights": Repo.with_config(QWEN3_8B),
             "meta-llama/Gated-8B": Repo.with_config(QWEN3_8B, safetensors_total=8_190_735_360, gated=True),
             "someone/Model-GGUF": Repo(files={"model-Q4_K_M.gguf": b"GGUF"}),
-            "meta-llama/Llama-4-Scout-17B-16E": Repo.with_config(LLAMA4),
+            "state-spaces/mamba-130m-hf": Repo.with_config(MAMBA),
         }
     )
     yield standin
@@ -81,7 +81,7 @@ def test_without_any_count_the_config_counts(hub, tmp_path):
         ("nobody/nothing", "error.hub_not_found", "No model nobody/nothing on the Hugging Face Hub"),
         ("meta-llama/Gated-8B", "error.hub_gated", "then set HF_TOKEN"),
         ("someone/Model-GGUF", "error.hub_no_config", "has no config.json"),
-        ("meta-llama/Llama-4-Scout-17B-16E", "error.config_unsupported", "cannot estimate it yet"),
+        ("state-spaces/mamba-130m-hf", "error.config_unsupported", "model_type 'mamba', so vrambot cannot estimate"),
     ],
 )
 def test_failures_are_one_line(hub, tmp_path, repo, key, words):

@@ -1,6 +1,7 @@
 """config.json → Architecture: published parameter counts, attention layouts, and one-line refusals.
 
-The config files under ``data/hub_configs`` are the models' config.json as published on the Hub. Expected
+The config files under ``data/hub_configs`` are the models' config.json as published on the Hub (those of
+Llama 4, Qwen3-Next, Gemma 3n and gpt-oss transcribed from their model pages). Expected
 counts are the Hub's safetensors totals shown on each model page (exact parameter counts), or the vendor's
 announced figure where noted, never computed by the code under test.
 """
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.errors import ModelSourceError
-from knowledge.estimator.catalog import Model
+from knowledge.estimator.catalog import Model, load_catalog
 from knowledge.estimator.from_config import architecture_from_config, draft_entry, hub_model
 
 CONFIGS = Path(__file__).parent / "data" / "hub_configs"
@@ -93,12 +94,21 @@ def test_sliding_windows_follow_transformers():
 @pytest.mark.parametrize(
     ("raw", "words"),
     [
-        (config("llama4-scout"), "interleaved MoE and chunked attention"),
+        (
+            {
+                **config("gemma-3n-e2b-it"),
+                "text_config": {
+                    **config("gemma-3n-e2b-it")["text_config"],
+                    "intermediate_size": [8192] * 10 + [4096] * 20,
+                },
+            },
+            "'intermediate_size' differs from layer to layer",
+        ),
         ({"model_type": "mamba", "hidden_size": 768}, "model_type 'mamba'"),
         ({k: v for k, v in config("llama-3.1-8b").items() if k != "vocab_size"}, "'vocab_size'"),
         ({**config("qwen3-30b-a3b"), "mlp_only_layers": [0, 47]}, "dense layers interleaved"),
     ],
-    ids=["llama4", "unknown-type", "missing-field", "interleaved-moe"],
+    ids=["gemma3n-matformer-slice", "unknown-type", "missing-field", "interleaved-moe"],
 )
 def test_configs_it_cannot_express_are_refused_in_one_line(raw, words):
     with pytest.raises(ModelSourceError) as caught:
@@ -133,3 +143,40 @@ def test_draft_entry_records_a_count_the_architecture_does_not_explain():
     model = hub_model("google/gemma-3-4b-it", config("gemma-3-4b-it"), params_counted=4_300_079_472)
     notes = draft_entry(model, "google/gemma-3-4b-it")["notes"]
     assert "The Hub counts 4,300,079,472 parameters and the architecture 3,880,263,168 (9.8% apart)" in notes
+
+
+@pytest.mark.parametrize(
+    ("name", "catalog_id"),
+    [
+        ("llama4-scout", "llama-4-scout"),
+        ("llama4-maverick", "llama-4-maverick"),
+        ("qwen3-next-80b-a3b", "qwen3-next-80b-a3b"),
+        ("gemma-3n-e4b-it", "gemma-3n-e4b"),
+        ("gemma-3n-e2b-it", "gemma-3n-e2b"),
+        ("gpt-oss-20b", "gpt-oss-20b"),
+        ("gpt-oss-120b", "gpt-oss-120b"),
+    ],
+)
+def test_per_layer_families_read_as_the_catalog_writes_them(name, catalog_id):
+    """The layer lists a config gives (MoE interleave, chunked or sliding layers, linear attention, shared KV
+    layers, per-layer embeddings, sinks) are the ones the catalog entry of the same model was written with from
+    that config.json by hand: the same architecture, field for field, hence the same memory."""
+    assert architecture_from_config(config(name)) == load_catalog().find_model(catalog_id).architecture
+
+
+def test_draft_entry_keeps_the_released_precision():
+    """gpt-oss's config.json says its experts are MXFP4 (quantization_config): the draft keeps it."""
+    model = hub_model("openai/gpt-oss-20b", config("gpt-oss-20b"))
+    entry = draft_entry(model, "openai/gpt-oss-20b")
+    assert entry["native_precision"] == "mxfp4_experts"
+    assert Model.model_validate(entry).architecture == model.architecture
+
+
+def test_llama_4_without_chunking_caches_every_token():
+    """attention_chunk_size null switches Llama 4's chunked attention off (transformers: no layer chunks), so
+    each of the 48 layers caches the whole context: 48 x 2 x 8 x 128 elements a token at 131,072 tokens."""
+    raw = config("llama4-scout")
+    raw["text_config"] = {**raw["text_config"], "attention_chunk_size": None}
+    arch = architecture_from_config(raw)
+    assert arch.sliding_window_tokens is None
+    assert arch.kv_elements_per_token(131_072) == 48 * 2 * 8 * 128 * 131_072
